@@ -1,0 +1,51 @@
+# vetmri developer commands. On a fresh machine: `make run` and `make test`.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# `make run` keeps its settings, records and logs here, away from any real clinic data.
+DEV_HOME := $(CURDIR)/.vetmri-dev
+# Debian packages the test suite uses (DICOM peers, BART, tmux, ...).
+DEBIAN_PACKAGES :=
+PYTEST_ARGS ?=
+
+.PHONY: run test test-full system-deps lint bench binary clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "vetmri needs Python 3.11 or newer; set PYTHON=python3.11 (or newer) and try again.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	VETMRI_CONFIG=$${VETMRI_CONFIG:-$(DEV_HOME)/settings.toml} \
+	VETMRI_DATA_DIR=$${VETMRI_DATA_DIR:-$(DEV_HOME)/data} \
+	$(BIN)/vetmri $(ARGS)
+
+system-deps:
+	@bash tools/install-debian-packages.sh $(DEBIAN_PACKAGES)
+
+test: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-full: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest --full $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/lint-imports
+
+bench: $(VENV)/.installed-test system-deps
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+binary:
+	bash build/build.sh
+
+clean:
+	rm -rf $(VENV) dist build/.venv build/.work .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The scanner backend contract and its simulated and network (scanner-link) backends."""

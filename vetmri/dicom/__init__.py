@@ -1,0 +1,1 @@
+"""DICOM: veterinary MR image series, de-identification, import, PACS send and worklist."""

@@ -1,0 +1,1 @@
+"""MRD/ISMRMRD raw files: append-and-flush writing, reading, sorting by encoding counters."""

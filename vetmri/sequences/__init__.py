@@ -1,0 +1,1 @@
+"""Pulseq sequence builders; the only package that imports pypulseq (always lazily)."""

@@ -1,0 +1,1 @@
+"""Low-field physics simulator: phantoms, tissue library, signal engine, hardware effects."""
