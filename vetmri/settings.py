@@ -449,9 +449,7 @@ def unset_setting(
         Unknown key, or the key is not set in the file.
     """
     path = settings_path(environ) if path is None else path
-    parts = key.split(".")
-    if not (len(parts) == 2 and parts[0] == "pacs"):
-        parts = _split_key(key)
+    parts = _split_key(key)
     document = _read_document(path)
     table = document
     for part in parts[:-1]:

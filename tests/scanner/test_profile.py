@@ -79,7 +79,7 @@ def test_a_wrong_profile_is_refused_naming_the_key(profile_data, edit, fragment)
     assert "test.toml" in str(info.value)
 
 
-def test_a_profile_file_from_the_settings_is_used(tmp_path, profile_data):
+def test_a_profile_file_from_the_settings_is_used(tmp_path):
     text = default_profile_path().read_text().replace("b0_t = 0.2", "b0_t = 0.25")
     path = tmp_path / "other.toml"
     path.write_text(text)

@@ -52,13 +52,18 @@ def build_parser() -> CommandLineParser:
     return parser
 
 
-def _log_path_or_none() -> Path | None:
-    """The log file from the settings, or None when the settings cannot be read."""
+def _log_path() -> Path:
+    """The log file named by the settings (raises when the settings are wrong)."""
     from vetmri.datadir import log_file_path
     from vetmri.settings import load_settings
 
+    return log_file_path(load_settings().data.dir)
+
+
+def _log_path_or_none() -> Path | None:
+    """The log file, or None when the settings cannot be read."""
     try:
-        return log_file_path(load_settings().data.dir)
+        return _log_path()
     except VetmriError:
         return None
 
@@ -87,10 +92,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         command = args.command or "(status)"
         if args.log_path:
-            from vetmri.datadir import log_file_path
-            from vetmri.settings import load_settings
-
-            print(log_file_path(load_settings().data.dir))
+            print(_log_path())
             return 0
         handler = getattr(args, "handler", status_cmd.show_status)
         _start_logging()
