@@ -15,7 +15,8 @@ rm -rf "$venv" build/.work
 # Smoke test: the binary starts, finds its data and its scanner profile.
 check_home=$(mktemp -d)
 trap 'rm -rf "$check_home"' EXIT
-VETMRI_CONFIG="$check_home/settings.toml" VETMRI_DATA_DIR="$check_home/data" dist/vetmri --version
-VETMRI_CONFIG="$check_home/settings.toml" VETMRI_DATA_DIR="$check_home/data" dist/vetmri status --json \
+export VETMRI_CONFIG="$check_home/settings.toml" VETMRI_DATA_DIR="$check_home/data"
+dist/vetmri --version
+dist/vetmri status --json \
     | "$venv/bin/python" -c 'import json, sys; s = json.load(sys.stdin); assert s["running_from"] == "bundle", s; print("bundle OK:", s["data_folders"])'
 ls -l dist/vetmri
