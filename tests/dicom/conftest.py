@@ -28,3 +28,23 @@ def study_folder(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WrittenS
 def study_root(study_folder: dict[str, WrittenSeries]) -> Path:
     """The folder holding the series folders of :func:`study_folder`."""
     return next(iter(study_folder.values())).paths[0].parent.parent
+
+
+@pytest.fixture
+def storescp(tmp_path):
+    """A running dcmtk storescp; its log is printed when the test fails."""
+    from .peers import start_storescp
+
+    peer = start_storescp(tmp_path / "storescp")
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture(scope="module")
+def orthanc(tmp_path_factory):
+    """A running Orthanc with the worklist plugin (one per test module: it takes a second)."""
+    from .peers import start_orthanc
+
+    peer = start_orthanc(tmp_path_factory.mktemp("orthanc"))
+    yield peer
+    peer.stop()
