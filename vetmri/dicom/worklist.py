@@ -16,7 +16,7 @@ from vetmri.dicom.patient import PersonName, Species
 from vetmri.errors import OperationFailedError
 from vetmri.settings import PacsNode
 
-__all__ = ["ScheduledAnimal", "find_worklist", "worklist_item"]
+__all__ = ["ScheduledAnimal", "find_worklist", "scheduled_from_dataset", "worklist_item"]
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,8 @@ def _query(on: date | None, modality: str):
     return query
 
 
-def _scheduled(identifier) -> ScheduledAnimal:
+def scheduled_from_dataset(identifier) -> ScheduledAnimal:
+    """The scheduled animal a worklist answer (or item) describes."""
     from vetmri.dicom.reader import patient_summary
 
     patient = patient_summary(identifier)
@@ -182,7 +183,7 @@ def find_worklist(
                 raise OperationFailedError(f"The worklist query to {describe_node(node)} was cut off; try again.")
             code = int(status.Status)
             if code in (0xFF00, 0xFF01) and identifier is not None:
-                found.append(_scheduled(identifier))
+                found.append(scheduled_from_dataset(identifier))
             elif code not in (0x0000, 0xFF00, 0xFF01):
                 raise OperationFailedError(
                     f"The worklist node {describe_node(node)} answered the query with failure 0x{code:04X}; check its log."
