@@ -11,6 +11,7 @@ from vetmri.dicom.codes import breed_code, species_from_name
 from vetmri.dicom.patient import AnimalPatient, Neutered, PersonName, Sex
 from vetmri.dicom.study import AcquisitionParameters, Equipment, Series, Study
 from vetmri.dicom.volume import ImageVolume
+from vetmri.dicom.worklist import ScheduledAnimal
 
 LARMOR_HZ = 8_515_400.0
 UID_ROOT = "1.2.826.0.1.3680043.10.999"
@@ -127,3 +128,28 @@ def make_volume(slices: int = 4, rows: int = 48, cols: int = 40, spacing_m: floa
 
 def make_equipment() -> Equipment:
     return Equipment(station_name="VETMRI01", institution_name="Riverside Animal Clinic", device_serial_number="SN0042")
+
+
+#: Animals on the test worklist: a dog, a cat with a Chinese name and owner, a rabbit.
+SCHEDULED = (
+    ScheduledAnimal(
+        patient_id="PET-7", pet_name="Bello", owner=PersonName("Schäfer", "Jürgen"),
+        species=species_from_name("dog"), breed="German shepherd", sex="M", neutered="UNALTERED",
+        weight_kg=34.2, birth_date=date(2018, 6, 1), responsible_organization="Tierklinik Süd",
+        accession_number="A-100", requested_procedure_id="RP100", requested_procedure="MRI lumbar spine",
+        study_instance_uid="1.2.826.0.1.3680043.10.999.1", scheduled_start=datetime(2024, 5, 6, 10, 0),
+        station_ae_title="VETMRI", step_description="T2 sag + tra", referring_vet=PersonName("García", "Lucía"),
+    ),
+    ScheduledAnimal(
+        patient_id="PET-8", pet_name="小虎", owner=PersonName("王", "芳"),
+        species=species_from_name("cat"), breed="Siamese", sex="F", neutered="ALTERED", weight_kg=4.1,
+        accession_number="A-101", requested_procedure="MRI brain",
+        study_instance_uid="1.2.826.0.1.3680043.10.999.2", scheduled_start=datetime(2024, 5, 6, 11, 30),
+    ),
+    ScheduledAnimal(
+        patient_id="PET-9", pet_name="Perla", owner=PersonName("Núñez", "José"),
+        species=species_from_name("rabbit"), breed="New Zealand", sex="F", weight_kg=3.3,
+        accession_number="A-102", requested_procedure="MRI head",
+        study_instance_uid="1.2.826.0.1.3680043.10.999.3", scheduled_start=datetime(2024, 5, 7, 9, 0),
+    ),
+)

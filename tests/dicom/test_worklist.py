@@ -7,34 +7,11 @@ from datetime import date, datetime
 
 import pytest
 
-from vetmri.dicom.codes import species_from_name
 from vetmri.dicom.patient import PersonName
-from vetmri.dicom.worklist import ScheduledAnimal, find_worklist, worklist_item
+from vetmri.dicom.worklist import find_worklist, worklist_item
 
 from .peers import OUR_AE
-
-SCHEDULED = (
-    ScheduledAnimal(
-        patient_id="PET-7", pet_name="Bello", owner=PersonName("Schäfer", "Jürgen"),
-        species=species_from_name("dog"), breed="German shepherd", sex="M", neutered="UNALTERED",
-        weight_kg=34.2, birth_date=date(2018, 6, 1), responsible_organization="Tierklinik Süd",
-        accession_number="A-100", requested_procedure_id="RP100", requested_procedure="MRI lumbar spine",
-        study_instance_uid="1.2.826.0.1.3680043.10.999.1", scheduled_start=datetime(2024, 5, 6, 10, 0),
-        station_ae_title=OUR_AE, step_description="T2 sag + tra", referring_vet=PersonName("García", "Lucía"),
-    ),
-    ScheduledAnimal(
-        patient_id="PET-8", pet_name="小虎", owner=PersonName("王", "芳"),
-        species=species_from_name("cat"), breed="Siamese", sex="F", neutered="ALTERED", weight_kg=4.1,
-        accession_number="A-101", requested_procedure="MRI brain",
-        study_instance_uid="1.2.826.0.1.3680043.10.999.2", scheduled_start=datetime(2024, 5, 6, 11, 30),
-    ),
-    ScheduledAnimal(
-        patient_id="PET-9", pet_name="Perla", owner=PersonName("Núñez", "José"),
-        species=species_from_name("rabbit"), breed="New Zealand", sex="F", weight_kg=3.3,
-        accession_number="A-102", requested_procedure="MRI head",
-        study_instance_uid="1.2.826.0.1.3680043.10.999.3", scheduled_start=datetime(2024, 5, 7, 9, 0),
-    ),
-)
+from .samples import SCHEDULED
 
 
 @pytest.fixture(scope="module")
