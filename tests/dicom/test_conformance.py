@@ -3,7 +3,6 @@ dcmtk and pydicom read back what we meant to write, also for names in other scri
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pydicom

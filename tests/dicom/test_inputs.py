@@ -109,3 +109,27 @@ def test_negative_or_non_finite_pixels_are_refused():
     with pytest.raises(UserInputError, match="finite and non-negative"):
         ImageVolume(bad, volume.positions_m, volume.row_direction, volume.column_direction,
                     volume.pixel_spacing_m, volume.slice_thickness_m, volume.spacing_between_slices_m)
+
+
+@pytest.mark.parametrize("position", ["HFS", "HFP", "FFS", "FFP", "HFDR", "HFDL", "FFDR", "FFDL"])
+def test_every_patient_position_is_a_proper_rotation(position):
+    from vetmri.dicom.geometry import scanner_to_patient_matrix
+
+    matrix = scanner_to_patient_matrix(position)
+    assert np.allclose(matrix @ matrix.T, np.eye(3)) and np.isclose(np.linalg.det(matrix), 1)
+
+
+@pytest.mark.parametrize(
+    ("position", "scanner_vector", "patient_vector"),
+    [
+        ("HFS", (0, 1, 0), (0, 1, 0)),  # dorsal recumbency: the back points to the floor
+        ("HFP", (0, -1, 0), (0, 1, 0)),  # sternal recumbency: the back points up
+        ("HFDR", (0, -1, 0), (1, 0, 0)),  # lying on its right side: its left side points up
+        ("HFDL", (0, -1, 0), (-1, 0, 0)),
+        ("FFP", (0, 0, -1), (0, 0, 1)),  # tail first: the head points out of the bore
+    ],
+)
+def test_patient_positions_turn_the_scanner_frame_the_way_the_animal_lies(position, scanner_vector, patient_vector):
+    from vetmri.dicom.geometry import scanner_to_patient_matrix
+
+    assert np.allclose(scanner_to_patient_matrix(position) @ np.array(scanner_vector), patient_vector)

@@ -173,10 +173,9 @@ def send_files(
 def _send_over_association(node, readable, contexts, calling_ae_title, timeout_s, record) -> str:
     from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
-    proposals = [(sop, sorted({ts, ExplicitVRLittleEndian, ImplicitVRLittleEndian})) for sop, ts in contexts]
-    merged: dict[str, set[str]] = {}
-    for sop, transfers in proposals:
-        merged.setdefault(sop, set()).update(transfers)
+    merged: dict[str, set[str]] = {}  # SOP class -> the files' transfer syntaxes + uncompressed ones
+    for sop, transfer in contexts:
+        merged.setdefault(sop, {ExplicitVRLittleEndian, ImplicitVRLittleEndian}).add(transfer)
     remaining = list(readable)
     try:
         with association(node, [(s, sorted(t)) for s, t in merged.items()],
