@@ -90,7 +90,8 @@ class Scan:
         coils, nz, ny, nx = k.shape
         mix = np.eye(coils)
         if self.correlated_noise and coils > 1:
-            mix = np.eye(coils) + 0.15 * rng.standard_normal((coils, coils)) + 0.1j * rng.standard_normal((coils, coils))
+            fixed = np.random.default_rng(12345)  # the same receiver for every noise realisation
+            mix = np.eye(coils) + 0.15 * fixed.standard_normal((coils, coils)) + 0.1j * fixed.standard_normal((coils, coils))
             mix *= np.array([1.0 + 0.3 * c for c in range(coils)])[:, None]
         dwell = 1 / (100.0 * nx)
 

@@ -90,12 +90,26 @@ def reconstruct_series(path: str | Path, group: str, options: ReconOptions = Rec
     UserInputError
         Unreadable or inconsistent raw data (one sentence naming file, group, problem).
     """
-    return reconstruct_raw(read_series(path, group), options, on_progress)
+    series = read_series(path, group)
+    try:
+        return reconstruct_raw(series, options, on_progress)
+    except UserInputError as exc:
+        raise UserInputError(f"{path}, {exc}") from None
 
 
 def reconstruct_raw(series: RawSeries, options: ReconOptions = ReconOptions(), on_progress: Progress | None = None) -> SeriesImages:
     """Reconstruct a series already in memory (from :func:`vetmri.rawdata.read_series`
     or from a backend's acquisitions)."""
+    try:
+        return _reconstruct(series, options, on_progress)
+    except UserInputError as exc:
+        text = str(exc)
+        if f"group '{series.group}'" in text:
+            raise
+        raise UserInputError(f"group '{series.group}': {text[0].lower()}{text[1:]}") from None
+
+
+def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress | None) -> SeriesImages:
     report = on_progress or (lambda _s, _f: None)
     header = series.header
     steps: list[str] = []
@@ -104,10 +118,10 @@ def reconstruct_raw(series: RawSeries, options: ReconOptions = ReconOptions(), o
     navigators = stack_readouts(a for a in series.acquisitions if a.is_navigator)
     noise = stack_readouts(series.noise)
     if lines is None:
-        raise UserInputError(f"group '{series.group}' holds no imaging lines to reconstruct.")
+        raise UserInputError("the series holds no imaging lines to reconstruct.")
     model = noise_model_from_scan(noise) if options.prewhiten else None
     if model is not None and model.covariance.shape[0] != lines.data.shape[1]:
-        raise UserInputError(f"group '{series.group}': the noise scan has {model.covariance.shape[0]} channels but the imaging data {lines.data.shape[1]}; the data are inconsistent.")
+        raise UserInputError(f"the noise scan has {model.covariance.shape[0]} channels but the imaging data {lines.data.shape[1]}; the data are inconsistent.")
     if model is not None:
         lines = prewhiten(lines, model)
         if navigators is not None:
