@@ -32,7 +32,7 @@ from vetmri.recon.fft import ifftc  # noqa: E402
 from vetmri.recon.qa import nrmse, ssim  # noqa: E402
 from vetmri.recon.sampling import poisson_disc_mask, variable_density_mask  # noqa: E402
 
-LAMBDAS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
+LAMBDAS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 SNR = 20.0
 
 
