@@ -17,7 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vetmri import __version__
-from vetmri.cli import crash_cmd, dicom_cmd, scanner_cmd, settings_cmd, status_cmd, worklist_cmd
+from vetmri.cli import (
+    crash_cmd,
+    dicom_cmd,
+    recon_cmd,
+    scanner_cmd,
+    settings_cmd,
+    status_cmd,
+    worklist_cmd,
+)
 from vetmri.errors import UserInputError, VetmriError
 
 __all__ = ["build_parser", "main", "run"]
@@ -25,7 +33,15 @@ __all__ = ["build_parser", "main", "run"]
 log = logging.getLogger("vetmri.cli")
 
 #: The modules that add sub-commands, in the order of ``vetmri --help``.
-COMMAND_MODULES = (status_cmd, scanner_cmd, settings_cmd, crash_cmd, dicom_cmd, worklist_cmd)
+COMMAND_MODULES = (
+    status_cmd,
+    scanner_cmd,
+    settings_cmd,
+    recon_cmd,
+    dicom_cmd,
+    worklist_cmd,
+    crash_cmd,
+)
 
 
 class CommandLineParser(argparse.ArgumentParser):

@@ -1,0 +1,67 @@
+import json
+
+import numpy as np
+import pytest
+
+from tests.recon.simulated_scan import Scan, nrmse
+
+
+def test_recon_writes_npy_and_json_per_group(run_vetmri, tmp_path):
+    raw = tmp_path / "exam.h5"
+    Scan(slices=2).write(raw, "t2 tse", 0)
+    Scan(coils=2, seed=3).write(raw, "t1", 1)
+    out = tmp_path / "images"
+    result = run_vetmri("recon", str(raw), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    volume = np.load(out / "00_t2_tse.npy")
+    assert volume.dtype == np.float32 and volume.shape == (2, 64, 64)
+    assert nrmse(volume[0] * np.sum(Scan().truth() * volume[0]) / np.sum(volume[0] ** 2), Scan().truth()) < 0.15
+    meta = json.loads((out / "01_t1.json").read_text())
+    assert "coil combination (adaptive)" in meta["steps"]
+    assert len(meta["volumes"][0]["slices"]) == 1 and "pixel_spacing_m" in meta["volumes"][0]["slices"][0]
+    assert "00_t2_tse" in result.stderr  # progress
+
+
+def test_recon_one_group_as_png(run_vetmri, tmp_path):
+    raw = tmp_path / "exam.h5"
+    Scan().write(raw, "a", 0)
+    Scan().write(raw, "b", 1)
+    out = tmp_path / "png"
+    result = run_vetmri("recon", str(raw), "--out", str(out), "--format", "png", "--group", "01_b")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["01_b.json", "01_b_000.png"]
+
+
+def test_dicom_format_is_refused_with_a_sentence(run_vetmri, tmp_path):
+    raw = tmp_path / "exam.h5"
+    Scan().write(raw)
+    result = run_vetmri("recon", str(raw), "--out", str(tmp_path / "d"), "--format", "dicom")
+    assert result.returncode == 2
+    assert "--pet" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"not an hdf5 file at all", b"\x89HDF\r\n\x1a\n" + b"\0" * 50])
+def test_broken_raw_files_exit_2_with_one_sentence(run_vetmri, tmp_path, content):
+    raw = tmp_path / "broken.h5"
+    raw.write_bytes(content)
+    result = run_vetmri("recon", str(raw), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert str(raw) in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_truncated_raw_file_exits_2(run_vetmri, tmp_path):
+    raw = tmp_path / "exam.h5"
+    Scan().write(raw)
+    blob = raw.read_bytes()
+    raw.write_bytes(blob[: int(len(blob) * 0.6)])
+    result = run_vetmri("recon", str(raw), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2, result.stderr
+    assert "exam.h5" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_group_exits_2(run_vetmri, tmp_path):
+    raw = tmp_path / "exam.h5"
+    Scan().write(raw)
+    result = run_vetmri("recon", str(raw), "--out", str(tmp_path / "o"), "--group", "07_x")
+    assert result.returncode == 2 and "00_t2" in result.stderr
