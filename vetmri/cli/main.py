@@ -18,6 +18,7 @@ from pathlib import Path
 
 from vetmri import __version__
 from vetmri.cli import crash_cmd, scanner_cmd, settings_cmd, status_cmd
+from vetmri.cli import protocols_cmd, sequence_cmd
 from vetmri.errors import UserInputError, VetmriError
 
 __all__ = ["build_parser", "main", "run"]
@@ -26,6 +27,7 @@ log = logging.getLogger("vetmri.cli")
 
 #: The modules that add sub-commands, in the order of ``vetmri --help``.
 COMMAND_MODULES = (status_cmd, scanner_cmd, settings_cmd, crash_cmd)
+COMMAND_MODULES += (protocols_cmd, sequence_cmd)
 
 
 class CommandLineParser(argparse.ArgumentParser):

@@ -99,6 +99,7 @@ def initial_parameters(template: SeriesTemplate, animal: AnimalGeometry,
         if template.fixed_matrix:
             matrix = (template.fixed_matrix, template.fixed_matrix)
         slice_m = template.fixed_slice_m or max(rules.min_slice_m, animal.slice_m * template.slice_scale)
+        slice_m = round(slice_m * 1e4) / 1e4  # 0.1 mm steps
         cover = _extent(animal.cover_box, slice_axis)
         if template.sequence == "gre3d":
             gap = 0.0

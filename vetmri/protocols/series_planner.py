@@ -24,7 +24,7 @@ from vetmri.protocols.plan import (
 from vetmri.protocols.snr import Relaxation, contrast, predicted_snr
 from vetmri.protocols.timing import SeriesTiming, TimingInput, design_timing
 
-__all__ = ["SeriesContext", "plan_series", "with_averages"]
+__all__ = ["SeriesContext", "plan_series", "timing_for", "with_averages"]
 
 #: Longest RF pulse the planner accepts (a thinner slice would need a longer one).
 MAX_RF_US = 12_000
@@ -91,7 +91,8 @@ def _positions(p: SeriesParameters) -> tuple[float, ...]:
     return tuple((i - (p.slices - 1) / 2) * pitch for i in range(p.slices))
 
 
-def _timing(p: SeriesParameters, e: Encoding, r: Rasters) -> SeriesTiming:
+def timing_for(p: SeriesParameters, e: Encoding, r: Rasters) -> SeriesTiming:
+    """The event layout of a series (what the Pulseq builders play)."""
     kind = p.sequence if p.sequence != "localizer" else "gre"
     return design_timing(TimingInput(
         kind=kind, flip_angle_deg=p.flip_angle_deg, fov_read_m=p.fov_m[1], fov_phase_m=p.fov_m[0],
@@ -131,7 +132,7 @@ def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesCont
         notes.violations.append(Violation("echo_train_length", f"an echo train of {p.echo_train_length} "
                                           f"is longer than the {p.matrix[0]} phase-encoding lines"))
     e = _encoding(p, _positions(p))
-    timing = _timing(p, e, r)
+    timing = timing_for(p, e, r)
     if timing.excitation.rf.duration_us > MAX_RF_US:
         notes.violations.append(Violation("slice_mm", f"a {p.slice_m * 1e3:g} mm slice needs an RF pulse "
                                           f"longer than {MAX_RF_US / 1000:g} ms at this gradient; use thicker slices"))
