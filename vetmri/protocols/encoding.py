@@ -62,8 +62,8 @@ def variable_density_lines(n: int, acceleration: float, seed: int) -> tuple[int,
 def poisson_disc_mask(ny: int, nz: int, acceleration: float, seed: int) -> tuple[tuple[int, int], ...]:
     """The acquired (ky, kz) points of a 3D scan, sorted by kz then ky.
 
-    Points closer than a radius that grows linearly with the distance from the centre are
-    rejected (dart throwing in a seeded random order); the radius scale is bisected until
+    A point accepted in a seeded random order blocks the points within a radius that grows
+    linearly with its distance from the centre (dart throwing); the radius scale is bisected until
     the number of points gives the requested acceleration. The centre ellipse of
     ``CENTRE_FRACTION`` of each dimension (at least 4 points) is always sampled.
     """
@@ -80,21 +80,23 @@ def poisson_disc_mask(ny: int, nz: int, acceleration: float, seed: int) -> tuple
 
     def draw(scale: float) -> set[tuple[int, int]]:
         accepted = set(centre)
+        blocked = bytearray(ny * nz)
         for y, z in order:
-            if (y, z) in accepted:
+            if (y, z) in accepted or blocked[y * nz + z]:
                 continue
+            accepted.add((y, z))
             d = math.hypot((y - ny // 2) / (ny / 2), (z - nz // 2) / (nz / 2))
             radius = scale * (0.3 + d)
-            reach = int(math.ceil(radius))
-            if not any((y + dy, z + dz) in accepted
-                       for dy in range(-reach, reach + 1) for dz in range(-reach, reach + 1)
-                       if dy * dy + dz * dz < radius * radius):
-                accepted.add((y, z))
+            reach = int(radius)
+            for dy in range(-reach, reach + 1):
+                for dz in range(-reach, reach + 1):
+                    if dy * dy + dz * dz < radius * radius and 0 <= y + dy < ny and 0 <= z + dz < nz:
+                        blocked[(y + dy) * nz + z + dz] = 1
         return accepted
 
-    low, high = 0.0, float(max(ny, nz))
-    best = draw(high)
-    for _ in range(14):
+    low, high = 0.0, 3.0 * math.sqrt(acceleration) + 2.0
+    best = draw(low)
+    for _ in range(12):
         middle = (low + high) / 2
         points = draw(middle)
         if len(points) >= wanted:
