@@ -77,7 +77,7 @@ class _Kernel:
         return (line - self.rows // 2) / (self.gamma * self.fov_phase) if line >= 0 else 0.0
 
     def _partition_area(self, partition: int) -> float:
-        return (partition - self.partitions // 2) / (self.gamma * self.thickness)
+        return (partition - self.partitions // 2) / (self.gamma * self.thickness * self.partitions)
 
     def play(self, lines: tuple[int, ...], position_m: float, labels: dict[str, int], acquire: bool,
              partition: int = 0) -> None:
