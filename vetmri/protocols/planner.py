@@ -1,0 +1,184 @@
+"""Plan an exam: species, weight and region (with breed or skull type) to validated series.
+
+Examples
+--------
+>>> plan = plan_exam("cat", 3.0, "brain")
+>>> plan.series[0].parameters.sequence
+'localizer'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+from vetmri.errors import UserInputError
+from vetmri.protocols.events import rasters_of
+from vetmri.protocols.fit import choose_coil
+from vetmri.protocols.geometry import AnimalGeometry, initial_parameters
+from vetmri.protocols.library import SKULL_TYPES, Budget, ProtocolLibrary, SpeciesProtocol, load_library
+from vetmri.protocols.overrides import Override, resolve_overrides
+from vetmri.protocols.plan import Adjustment, ExamPlan, SeriesParameters, SeriesPlan
+from vetmri.protocols.series_planner import SeriesContext, plan_series, with_averages
+from vetmri.protocols.species import normalise_species_name
+from vetmri.scanner.profile import ScannerProfile, load_profile
+
+__all__ = ["plan_exam"]
+
+#: JSON override keys and the parameter field they set (with the factor to SI).
+_FIELDS = {
+    "te_ms": ("te_s", 1e-3), "tr_ms": ("tr_s", 1e-3), "ti_ms": ("ti_s", 1e-3),
+    "fov_mm": ("fov_m", 1e-3), "slice_mm": ("slice_m", 1e-3), "slice_gap_mm": ("slice_gap_m", 1e-3),
+}
+
+
+def _apply(p: SeriesParameters, values: dict[str, object]) -> SeriesParameters:
+    changes: dict[str, object] = {}
+    for key, value in values.items():
+        field, factor = _FIELDS.get(key, (key, None))
+        if factor is not None:
+            value = tuple(v * factor for v in value) if isinstance(value, tuple) else value * factor  # type: ignore[operator,union-attr]
+        changes[field] = value
+    if "matrix" in values and any(n % 2 for n in values["matrix"]):  # type: ignore[union-attr]
+        raise UserInputError(f"matrix must be even in both directions for {p.name}, not "
+                             f"{values['matrix'][0]},{values['matrix'][1]}.")  # type: ignore[index]
+    if "matrix" in values and values["matrix"][1] % 4:  # type: ignore[index]
+        raise UserInputError(f"The readout matrix (the second number) must be a multiple of 4 for {p.name}.")
+    if p.sequence == "gre3d" and "slices" in values and values["slices"] % 2:  # type: ignore[operator]
+        raise UserInputError(f"The 3D series {p.name} needs an even number of partitions (slices).")
+    return replace(p, **changes)  # type: ignore[arg-type]
+
+
+def _skull(protocol: SpeciesProtocol, library: ProtocolLibrary, breed: str | None,
+           skull: str | None, warnings: list[str]) -> str | None:
+    if skull is not None and skull not in SKULL_TYPES:
+        raise UserInputError(f"The skull type {skull!r} is not one of {', '.join(SKULL_TYPES)}.")
+    if not protocol.skull_types:
+        if skull is not None:
+            raise UserInputError(f"Skull types apply to dogs only, not to a {protocol.species.label.lower()}; "
+                                 "leave out --skull.")
+        return None
+    if skull is not None:
+        known = library.breeds.get(normalise_species_name(breed)) if breed else None
+        if known and known != skull:
+            warnings.append(f"The skull type {skull} given overrides {known} of the breed table for {breed}.")
+        return skull
+    if breed:
+        known = library.breeds.get(normalise_species_name(breed))
+        if known:
+            return known
+        warnings.append(f"The breed {breed!r} is not in the breed table; the plan assumes a "
+                        "mesaticephalic skull (give --skull if the skull is short or long).")
+    return "mesaticephalic"
+
+
+def _choose_averages(plan: SeriesPlan, budget: Budget, warnings: list[str]) -> SeriesPlan:
+    p = plan.parameters
+    need = max(1, math.ceil((p.target_snr / plan.snr_single_average) ** 2 - 1e-9))
+    room = budget.max_series_s - plan.dummy_time_s
+    by_budget = max(1, int(room // plan.time_per_average_s)) if plan.time_per_average_s > 0 else need
+    averages = min(need, by_budget, budget.max_averages)
+    chosen = with_averages(plan, averages)
+    if averages < need:
+        limit = ("the series budget of " f"{budget.max_series_s / 60:g} min" if by_budget < budget.max_averages
+                 else f"{budget.max_averages} averages")
+        warnings.append(
+            f"{p.name}: the target SNR {p.target_snr:g} is not reached within {limit}; planned "
+            f"{averages} average(s) for SNR {chosen.predicted_snr:.1f} in {chosen.scan_time_s / 60:.1f} min "
+            f"(it would need {need} averages, {plan.time_per_average_s * need / 60:.1f} min).")
+    return chosen
+
+
+def _fit_exam_budget(series: list[SeriesPlan], free: list[bool], budget: Budget,
+                     warnings: list[str]) -> list[SeriesPlan]:
+    total = sum(s.scan_time_s for s in series)
+    reduced = False
+    while total > budget.max_exam_s:
+        candidates = [i for i, s in enumerate(series) if free[i] and s.parameters.averages > 1]
+        if not candidates:
+            break
+        i = max(candidates, key=lambda k: series[k].scan_time_s)
+        old = series[i].parameters.averages
+        series[i] = with_averages(series[i], old - 1, Adjustment(
+            "averages", old, old - 1, f"the exam fits the {budget.max_exam_s / 60:g} min anaesthesia budget"))
+        total = sum(s.scan_time_s for s in series)
+        reduced = True
+    if reduced:
+        warnings.append(f"Averages were reduced so the exam fits the {budget.max_exam_s / 60:g} min "
+                        "anaesthesia budget; the SNR of those series is lower than their target.")
+    if total > budget.max_exam_s:
+        warnings.append(f"The exam takes {total / 60:.1f} min, more than the {budget.max_exam_s / 60:g} min "
+                        "budget; leave out a series or raise --max-exam-min.")
+    return series
+
+
+def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None = None,
+              skull: str | None = None, overrides: Sequence[Override] = (),
+              max_exam_min: float | None = None, max_series_min: float | None = None,
+              profile: ScannerProfile | None = None, library: ProtocolLibrary | None = None) -> ExamPlan:
+    """Plan the series of an exam for one animal and region.
+
+    Parameters
+    ----------
+    species, region : str
+        Names (or aliases) from the species protocols.
+    weight_kg : float
+        Body weight; must be plausible for the species.
+    breed, skull : str, optional
+        Dogs: the breed (looked up in the breed table) or the skull type, which wins.
+    overrides : sequence of Override
+        Parameter overrides (:func:`vetmri.protocols.overrides.parse_override`).
+    max_exam_min, max_series_min : float, optional
+        Anaesthesia budget instead of the protocol's.
+
+    Raises
+    ------
+    UserInputError
+        Unknown species or region, implausible weight, an animal that does not fit, or an
+        override that cannot be honoured; one sentence saying what to do.
+    """
+    library = library or load_library()
+    profile = profile or load_profile()
+    protocol = library.protocol(species)
+    size_class = protocol.species.size_class_for(weight_kg)
+    the_region = protocol.region(region)
+    budget = protocol.budget
+    for value, name in ((max_exam_min, "max_exam_s"), (max_series_min, "max_series_s")):
+        if value is not None:
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and 0 < value <= 600):
+                raise UserInputError(f"The time budget must be from 0 to 600 minutes, not {value!r}.")
+            budget = replace(budget, **{name: value * 60.0})
+    warnings: list[str] = []
+    skull_type = _skull(protocol, library, breed, skull, warnings)
+    coil = choose_coil(protocol, the_region, weight_kg, profile)
+    factors = protocol.skull_types.get(skull_type, (1.0, 1.0, 1.0)) if (
+        skull_type and the_region.skull_dependent) else (1.0, 1.0, 1.0)
+    animal = AnimalGeometry.of(the_region, weight_kg, factors, library.geometry, profile.magnet.dsv_m)
+    templates = [library.templates[key] for key in the_region.series]
+    per_series = resolve_overrides(overrides, [t.sequence for t in templates], [t.name for t in templates])
+    rasters = rasters_of(profile)
+    plans: list[SeriesPlan] = []
+    free: list[bool] = []
+    for template, values in zip(templates, per_series):
+        params, notes = initial_parameters(template, animal, library.geometry)
+        warnings.extend(notes)
+        params = _apply(params, values)
+        if "ti_ms" in values:
+            template = replace(template, null_tissue=None)
+        ctx = SeriesContext(rasters, coil.name, coil.inner_diameter_m, the_region.main_tissue,
+                            library.tissues, template.null_tissue, budget)
+        plan = plan_series(params, frozenset(values), ctx)
+        if plan.violations and values:
+            v = plan.violations[0]
+            raise UserInputError(f"The override of {plan.parameters.name} cannot be honoured: {v.message}.")
+        fixed = "averages" in values or template.fixed_averages is not None
+        plans.append(plan if fixed else _choose_averages(plan, budget, warnings))
+        free.append(not fixed)
+    plans = _fit_exam_budget(plans, free, budget, warnings)
+    return ExamPlan(
+        species=protocol.species.name, weight_kg=float(weight_kg), size_class=size_class.name,
+        region=the_region.name, breed=breed, skull_type=skull_type, coil=coil.name,
+        series=tuple(plans), warnings=tuple(warnings),
+        max_series_s=budget.max_series_s, max_exam_s=budget.max_exam_s,
+    )

@@ -1,0 +1,234 @@
+"""Validate one series against the scanner, adjust what may be adjusted, and compute its
+timing limits, scan time and predicted SNR.
+
+Rules: a parameter the user overrode is never changed (a limit it breaks is a violation);
+any other parameter is adjusted to the nearest feasible value and the adjustment says why.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from vetmri.protocols import encoding as enc
+from vetmri.protocols.events import Rasters
+from vetmri.protocols.library import Budget
+from vetmri.protocols.plan import (
+    Adjustment,
+    Encoding,
+    GradientDemand,
+    SeriesParameters,
+    SeriesPlan,
+    Violation,
+)
+from vetmri.protocols.snr import Relaxation, contrast, predicted_snr
+from vetmri.protocols.timing import SeriesTiming, TimingInput, design_timing
+
+__all__ = ["SeriesContext", "plan_series", "timing_for", "with_averages"]
+
+#: Longest RF pulse the planner accepts (a thinner slice would need a longer one).
+MAX_RF_US = 12_000
+#: Repetitions played without acquisition before a 2D scan (per concatenation) and a 3D scan,
+#: so the magnetization is in its steady state when k-space is sampled.
+DUMMY_REPETITIONS_2D = 1
+DUMMY_REPETITIONS_3D = 8
+#: Planes played by a localizer.
+LOCALIZER_PLANE_COUNT = 3
+
+
+@dataclass(frozen=True)
+class SeriesContext:
+    """What a series is planned against."""
+
+    rasters: Rasters
+    coil_name: str
+    coil_diameter_m: float
+    main_tissue: str
+    tissues: dict[str, Relaxation]
+    null_tissue: str | None
+    budget: Budget
+
+
+def _us(seconds: float) -> int:
+    return int(round(seconds * 1e6))
+
+
+def _snap(value_us: int, step_us: int) -> int:
+    return max(step_us, int(round(value_us / step_us)) * step_us)
+
+
+class _Notes:
+    def __init__(self, overridden: frozenset[str]):
+        self.overridden = overridden
+        self.adjustments: list[Adjustment] = []
+        self.violations: list[Violation] = []
+
+    def change(self, key: str, old: object, new: object, reason: str, problem: str) -> bool:
+        """Record an adjustment (True) or, for an overridden key, a violation (False)."""
+        if key in self.overridden:
+            self.violations.append(Violation(key, problem))
+            return False
+        self.adjustments.append(Adjustment(key, old, new, reason))
+        return True
+
+
+def _encoding(p: SeriesParameters, positions: tuple[float, ...]) -> Encoding:
+    rows = p.matrix[0]
+    if p.sequence == "gre3d":
+        points = enc.poisson_disc_mask(rows, p.slices, p.acceleration, p.sampling_seed)
+        return Encoding((), points, (), 1, (0,), (0.0,))
+    lines = enc.variable_density_lines(rows, p.acceleration, p.sampling_seed)
+    if p.sequence in ("tse", "ir_tse"):
+        order = enc.echo_train_order(lines, rows, p.echo_train_length, p.ordering)  # type: ignore[arg-type]
+        shots, centre = order.shots, order.centre_echo
+    else:
+        shots, centre = tuple((line,) for line in lines), 1
+    return Encoding(lines, (), shots, centre, enc.slice_order(p.slices, p.slice_order), positions)  # type: ignore[arg-type]
+
+
+def _positions(p: SeriesParameters) -> tuple[float, ...]:
+    pitch = p.slice_m + p.slice_gap_m
+    return tuple((i - (p.slices - 1) / 2) * pitch for i in range(p.slices))
+
+
+def timing_for(p: SeriesParameters, e: Encoding, r: Rasters) -> SeriesTiming:
+    """The event layout of a series (what the Pulseq builders play)."""
+    kind = p.sequence if p.sequence != "localizer" else "gre"
+    return design_timing(TimingInput(
+        kind=kind, flip_angle_deg=p.flip_angle_deg, fov_read_m=p.fov_m[1], fov_phase_m=p.fov_m[0],
+        read_samples=p.matrix[1], phase_lines=p.matrix[0], slice_m=p.slice_m,
+        partitions=p.slices if p.sequence == "gre3d" else 1,
+        bandwidth_hz_per_px=p.bandwidth_hz_per_px, echo_train_length=p.echo_train_length,
+        centre_echo=e.centre_echo), r)
+
+
+def _null_ti_s(tissue: Relaxation, tr_s: float) -> float:
+    """TI at which a tissue's longitudinal magnetization crosses zero for a given TR:
+    T1 ln(2 / (1 + exp(-TR/T1))), T1 ln 2 at long TR (Bydder and Young, JCAT 9:659, 1985)."""
+    return tissue.t1_s * math.log(2 / (1 + math.exp(-tr_s / tissue.t1_s)))
+
+
+def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesContext) -> SeriesPlan:
+    """Check and adjust one series; compute its limits, time and SNR.
+
+    Averages are left as given; :func:`with_averages` sets them afterwards.
+    """
+    r, notes = ctx.rasters, _Notes(overridden)
+    # Readout gradient: bandwidth per pixel / (gamma x pixel) must stay under the limit.
+    pixel_read = p.fov_m[1] / p.matrix[1]
+    highest_bw = math.floor(0.98 * r.gamma_hz_per_t * r.max_grad_t_per_m * pixel_read)
+    if p.bandwidth_hz_per_px > highest_bw:
+        if notes.change("bandwidth_hz_per_px", p.bandwidth_hz_per_px, highest_bw,
+                        f"the readout gradient for {pixel_read * 1e3:.2f} mm pixels stays within "
+                        f"{r.max_grad_t_per_m * 1e3:g} mT/m",
+                        f"{p.bandwidth_hz_per_px:g} Hz per pixel over {pixel_read * 1e3:.2f} mm pixels needs more "
+                        f"than the {r.max_grad_t_per_m * 1e3:g} mT/m gradient; use at most {highest_bw} Hz/px "
+                        "or a larger FOV or smaller matrix"):
+            p = replace(p, bandwidth_hz_per_px=float(highest_bw))
+    if p.matrix[1] > r.max_samples:
+        notes.violations.append(Violation("matrix", f"{p.matrix[1]} readout samples exceed the "
+                                          f"receiver's {r.max_samples}"))
+    if p.echo_train_length > p.matrix[0]:
+        notes.violations.append(Violation("echo_train_length", f"an echo train of {p.echo_train_length} "
+                                          f"is longer than the {p.matrix[0]} phase-encoding lines"))
+    e = _encoding(p, _positions(p))
+    timing = timing_for(p, e, r)
+    if timing.excitation.rf.duration_us > MAX_RF_US:
+        notes.violations.append(Violation("slice_mm", f"a {p.slice_m * 1e3:g} mm slice needs an RF pulse "
+                                          f"longer than {MAX_RF_US / 1000:g} ms at this gradient; use thicker slices"))
+    actual_bw = timing.readout.bandwidth_hz_per_px
+    if abs(actual_bw - p.bandwidth_hz_per_px) > 0.01 * p.bandwidth_hz_per_px:
+        notes.adjustments.append(Adjustment("bandwidth_hz_per_px", p.bandwidth_hz_per_px, round(actual_bw, 2),
+                                            "the sample time lies on the receiver's raster"))
+    p = replace(p, bandwidth_hz_per_px=actual_bw)
+
+    # TE on the grid of its delays, at least the shortest the events allow.
+    te_us = _snap(_us(p.te_s), timing.te_step_us)
+    if te_us != _us(p.te_s):
+        notes.adjustments.append(Adjustment("te_ms", p.te_s * 1e3, te_us / 1e3,
+                                            f"the delays around the echo lie on a {timing.te_step_us} us grid"))
+    if te_us < timing.min_te_us:
+        if notes.change("te_ms", te_us / 1e3, timing.min_te_us / 1e3,
+                        "the shortest TE the RF pulses, gradients and readout allow",
+                        f"TE {te_us / 1e3:g} ms is shorter than the {timing.min_te_us / 1e3:g} ms the "
+                        "events of this sequence need"):
+            te_us = timing.min_te_us
+    p = replace(p, te_s=te_us / 1e6)
+
+    ti_us = 0
+    if p.sequence == "ir_tse":
+        if p.ti_s is None and ctx.null_tissue is not None:
+            p = replace(p, ti_s=_null_ti_s(ctx.tissues[ctx.null_tissue], p.tr_s))
+        assert p.ti_s is not None
+        ti_us = _snap(_us(p.ti_s), timing.ti_step_us)
+        if ti_us < timing.min_ti_us and notes.change(
+                "ti_ms", ti_us / 1e3, timing.min_ti_us / 1e3, "the shortest TI the inversion allows",
+                f"TI {ti_us / 1e3:g} ms is shorter than the {timing.min_ti_us / 1e3:g} ms the inversion needs"):
+            ti_us = timing.min_ti_us
+        p = replace(p, ti_s=ti_us / 1e6)
+
+    # TR: slices played per TR (more concatenations when they do not all fit).
+    period = timing.slice_period_us(max(te_us, timing.min_te_us), max(ti_us, timing.min_ti_us))
+    tr_us = _snap(_us(p.tr_s), r.step_us)
+    three_d = p.sequence == "gre3d"
+    if tr_us < period and notes.change(
+            "tr_ms", tr_us / 1e3, period / 1e3, "the shortest TR that holds the events of one excitation",
+            f"TR {tr_us / 1e3:g} ms is shorter than the {period / 1e3:g} ms one slice's events take"):
+        tr_us = period
+    p = replace(p, tr_s=tr_us / 1e6)
+    if three_d:
+        per_tr, concatenations = 1, 1
+    elif p.slice_order == "sequential":
+        per_tr, concatenations = 1, p.slices
+    else:
+        fit = max(1, tr_us // period)
+        concatenations = math.ceil(p.slices / fit)
+        per_tr = math.ceil(p.slices / concatenations)
+    min_tr_us = per_tr * period
+
+    # Time per average and the SNR of one average.
+    if three_d:
+        per_average = len(e.points) * p.tr_s
+        dummies = DUMMY_REPETITIONS_3D
+        dummy_time = dummies * p.tr_s
+    else:
+        planes = LOCALIZER_PLANE_COUNT if p.sequence == "localizer" else 1
+        per_average = planes * concatenations * len(e.shots) * p.tr_s
+        dummies = DUMMY_REPETITIONS_2D
+        dummy_time = planes * concatenations * dummies * p.tr_s
+    voxel = p.fov_m[0] / p.matrix[0] * p.fov_m[1] / p.matrix[1] * p.slice_m
+    tissue = ctx.tissues[ctx.main_tissue]
+    c = contrast(p.sequence, tissue, tr_s=p.tr_s, te_s=p.te_s, ti_s=p.ti_s, flip_angle_deg=p.flip_angle_deg)
+    snr1 = predicted_snr(voxel_m3=voxel, phase_lines=e.acquired, partitions=1, averages=1,
+                         bandwidth_hz_per_px=p.bandwidth_hz_per_px, contrast_factor=c,
+                         coil_diameter_m=ctx.coil_diameter_m)
+    gradients = GradientDemand(
+        readout_t_per_m=abs(timing.readout.gradient.amplitude_t_per_m),
+        slice_select_t_per_m=max(abs(b.gradient.amplitude_t_per_m) for b in
+                                 (timing.excitation, timing.refocusing, timing.inversion) if b is not None),
+        phase_encode_t_per_m=max(abs(t.amplitude_t_per_m) for t in
+                                 (timing.prephaser.phase, timing.phase_blip and timing.phase_blip.phase)
+                                 if t is not None),
+    )
+    return SeriesPlan(
+        parameters=p, encoding=e, timing=timing, coil=ctx.coil_name, main_tissue=ctx.main_tissue,
+        min_te_s=timing.min_te_us / 1e6, min_tr_s=min_tr_us / 1e6,
+        min_ti_s=timing.min_ti_us / 1e6 if p.sequence == "ir_tse" else None,
+        echo_spacing_s=timing.echo_spacing_us(te_us) / 1e6 if timing.phase_blip is not None else None,
+        slices_per_tr=per_tr, concatenations=concatenations, dummy_repetitions=dummies,
+        time_per_average_s=per_average, dummy_time_s=dummy_time, snr_single_average=snr1,
+        scan_time_s=per_average * p.averages + dummy_time,
+        predicted_snr=snr1 * math.sqrt(p.averages), gradients=gradients,
+        violations=tuple(notes.violations), adjustments=tuple(notes.adjustments),
+    )
+
+
+def with_averages(plan: SeriesPlan, averages: int, adjustment: Adjustment | None = None) -> SeriesPlan:
+    """The same series with another number of averages (time and SNR follow)."""
+    return replace(
+        plan,
+        parameters=replace(plan.parameters, averages=averages),
+        scan_time_s=plan.time_per_average_s * averages + plan.dummy_time_s,
+        predicted_snr=plan.snr_single_average * math.sqrt(averages),
+        adjustments=plan.adjustments + ((adjustment,) if adjustment else ()),
+    )
