@@ -37,9 +37,9 @@ def test_the_coils_cover_every_body_part_and_at_least_one_has_four_channels(prof
 
 def test_coil_choice_prefers_the_tightest_fit(profile):
     cat_head = [c.name for c in profile.coils_for("head", 0.07)]
-    assert cat_head == ["head_small", "body_small"]
+    assert cat_head == ["head_small"]
     great_dane_head = [c.name for c in profile.coils_for("head", 0.18)]
-    assert great_dane_head == ["body_small", "head_large"]
+    assert great_dane_head == ["head_large"]  # heads go in head coils, with their 4 channels
     assert profile.coils_for("head", 0.40) == ()
     assert [c.name for c in profile.coils_for("limb", 0.08)] == ["extremity", "body_small"]
     assert [c.name for c in profile.coils_for("head", 0.03)] == ["micro", "head_small"]
