@@ -17,7 +17,7 @@ def test_every_shipped_phantom_loads_and_fits_the_bore(name):
     phantom = load_phantom(name)
     big = scale_phantom(phantom, weight_kg=phantom.weight_range_kg[1], lesions=True)
     low, high = big.extent_m()
-    assert np.all(high - low < 0.30)  # the 300 mm bore
+    assert np.all((high - low)[:2] < 0.30)  # across the 300 mm bore
 
 
 def _tissues_on_line(phantom, axis, fixed):
@@ -31,7 +31,7 @@ def test_dog_head_has_the_anatomy_a_reader_expects():
     head = load_phantom("dog_brain")
     across = _tissues_on_line(head, 0, (0, 0.012, 0.0))  # right -> left through the cerebrum
     assert {"fat", "muscle", "cortical_bone", "bone_marrow", "csf", "grey_matter", "white_matter"} <= across
-    front = _tissues_on_line(head, 0, (0, 0.007, 0.042))  # through the eyes
+    front = _tissues_on_line(head, 0, (0, 0.007, 0.048))  # through the eyes
     assert {"vitreous", "lens"} <= front
     nose = _tissues_on_line(head, 0, (0, -0.01, 0.08))
     assert {"air", "mucosa"} <= nose
