@@ -48,13 +48,12 @@ class GroupSamples:
 
 def _lattice(k: np.ndarray) -> tuple[float, float] | None:
     """Spacing and fractional offset of a 1D set of k values, or None when off a lattice."""
-    values = np.unique(np.round(k, 4))
-    if len(values) < 2:
-        return None
+    values = np.unique(np.round(k, 2))
     steps = np.diff(values)
-    step = float(np.min(steps[steps > 1e-3])) if np.any(steps > 1e-3) else None
-    if step is None:
+    steps = steps[steps > 0.5]  # fields of view below 2 m
+    if len(steps) == 0:
         return None
+    step = float(np.median(steps[steps < 1.5 * steps.min()]))
     frac = k / step
     angle = np.angle(np.mean(np.exp(2j * np.pi * frac)))
     offset = angle / (2 * np.pi)
