@@ -58,6 +58,7 @@ def write_se(path: Path, *, n=64, fov=0.128, thickness=0.005, te=0.02, tr=0.5, t
     for avg in range(averages):
         for shot in shots:
             for s_index, z0 in enumerate(slices):
+                t_start = sum(seq.block_durations.values())
                 if ti is not None:
                     rfi, gzi, _ = pp.make_sinc_pulse(math.pi, duration=3e-3, slice_thickness=thickness * 2, apodization=0.5,
                                                       time_bw_product=4, system=sysopts, return_gz=True, use="inversion")
@@ -65,10 +66,9 @@ def write_se(path: Path, *, n=64, fov=0.128, thickness=0.005, te=0.02, tr=0.5, t
                     rfi.freq_offset = gzi.amplitude * z0
                     seq.add_block(rfi, gzi)
                     seq.add_block(pp.make_trapezoid(slice_axis, area=4 / thickness, duration=3e-3, system=sysopts))
-                    seq.add_block(pp.make_delay(ti - 0.5 * pp.calc_duration(gzi) - 3e-3 - pp.calc_duration(gz90) / 2))
+                    seq.add_block(pp.make_delay(round((ti - 0.5 * pp.calc_duration(gzi) - 3e-3 - pp.calc_duration(gz90) / 2) / 1e-5) * 1e-5))
                 rf90.freq_offset = gz90.amplitude * z0
                 rf180.freq_offset = gz180.amplitude * z0
-                t_start = sum(seq.block_durations.values())
                 seq.add_block(rf90, gz90)
                 seq.add_block(gz90r)
                 if gre:
