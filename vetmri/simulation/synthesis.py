@@ -53,7 +53,9 @@ def _lattice(k: np.ndarray) -> tuple[float, float] | None:
     steps = steps[steps > 0.5]  # fields of view below 2 m
     if len(steps) == 0:
         return None
-    step = float(np.median(steps[steps < 1.5 * steps.min()]))
+    rough = float(np.median(steps[steps < 1.5 * steps.min()]))
+    span = float(values[-1] - values[0])
+    step = span / max(round(span / rough), 1)  # refined over the whole range
     frac = k / step
     angle = np.angle(np.mean(np.exp(2j * np.pi * frac)))
     offset = angle / (2 * np.pi)
