@@ -57,7 +57,7 @@ def _slab(rf: RfEvent) -> tuple[int, float, float] | None:
 
 
 def _slab_quadrature(rf: RfEvent, axis: int, thickness: float) -> tuple[np.ndarray, np.ndarray]:
-    offsets = np.linspace(-thickness, thickness, 33)
+    offsets = np.linspace(-thickness, thickness, 17)
     freq = offsets * rf.gradient_hz_per_m[axis]
     weights = np.interp(freq, rf.profile_hz, rf.profile, left=0.0, right=0.0) * (offsets[1] - offsets[0])
     return offsets, weights

@@ -116,7 +116,19 @@ class SequenceEvents:
     definitions: dict[str, object]
 
 
+_PROFILE_CACHE: dict[bytes, tuple[np.ndarray, np.ndarray, float]] = {}
+
+
 def _small_tip_profile(signal: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    key = signal.tobytes() + t.tobytes()
+    if key not in _PROFILE_CACHE:
+        if len(_PROFILE_CACHE) > 64:
+            _PROFILE_CACHE.clear()
+        _PROFILE_CACHE[key] = _compute_profile(signal, t)
+    return _PROFILE_CACHE[key]
+
+
+def _compute_profile(signal: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     if len(signal) < 2:
         return np.array([-1e6, 1e6]), np.array([1.0, 1.0]), 1e9
     dt = float(np.median(np.diff(t)))

@@ -4,8 +4,8 @@ For each slice (or slab, or volume) the phantom is rasterised on a grid chosen f
 sampled k-space itself: along every encoded axis the grid spans an integer multiple of the
 field of view (so Cartesian samples fall on FFT bins exactly) with at least four points
 per cycle of the highest sampled frequency (twice as fine as any reconstruction of the
-data), with 2 x 2 sub-points per cell for partial volumes. Along the slice axis the
-excitation pulse's small-tip profile weights 33 points across the slice. The reconstruction
+data). Along the slice axis the excitation pulse's small-tip profile weights 17 points
+over twice the slice thickness. The reconstruction
 grid is therefore never the simulation grid (no inverse crime).
 
 Per ADC sample ``s`` and channel ``j``:
@@ -130,12 +130,11 @@ def synthesise_group(
             n = max(2, int(np.ceil((high[a] - low[a]) / 0.5e-3)))
             axes[a] = np.linspace(low[a], high[a], n)
             weights_axis[a] = np.full(n, (high[a] - low[a]) / (n - 1))
-    factor = [2 if (a in fft_info and len(fft_info) < 3) else 1 for a in range(3)]
+    factor = [1, 1, 1]  # the FFT grid is already twice as fine as any reconstruction
     fine = [supersampled_axis(axes[a], factor[a]) for a in range(3)]
     labels, tissues = tissue_labels(phantom, *fine)
     index = {t.name: i for i, t in enumerate(tissues)}
     shape = tuple(len(axes[a]) for a in range(3))
-    blocked = labels.reshape(shape[0], factor[0], shape[1], factor[1], shape[2], factor[2])
     centre_plane = [axes[a] if a in fft_info else np.array([slab[1] if slab and a == slab[0] else 0.0]) for a in range(3)]
     grid_points = np.stack(np.meshgrid(*centre_plane, indexing="ij"), axis=-1)
     grid_points = grid_points.reshape([len(axes[a]) if a in fft_info else 1 for a in range(3)] + [3])
@@ -156,7 +155,7 @@ def synthesise_group(
 
     class_images = []
     for name in class_tissues:
-        mask = (blocked == index[name]).mean(axis=(1, 3, 5)) if name in index else np.zeros(shape)
+        mask = (labels == index[name]).astype(np.float32) if name in index else np.zeros(shape, np.float32)
         for a in range(3):
             if weights_axis[a] is not None:
                 shape_a = [1, 1, 1]
