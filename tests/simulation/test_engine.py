@@ -239,3 +239,15 @@ def test_bad_sequences_and_impossible_options_get_clear_errors(tmp_path):
         simulate_sequence(path, phantom, options=EffectOptions(b1_scale=10))
     with pytest.raises(UserInputError, match="motion"):
         simulate_sequence(path, phantom, options=EffectOptions(motion="dancing"))
+
+
+def test_magnet_drift_shifts_the_image_along_the_readout_by_offset_over_bandwidth(tmp_path):
+    path = write_se(tmp_path / "se.seq", n=N, tr=0.3, bw_per_px=200.0)
+    phantom = load_phantom("test_tubes")
+    calibrated = np.abs(image(simulate_sequence(path, phantom, options=QUIET)))
+    warm = EffectOptions(noise=False, b0_inhomogeneity=False, magnet_temperature_change_k=0.02)
+    drifted = np.abs(image(simulate_sequence(path, phantom, options=warm)))
+    columns = np.arange(N)
+    shift = (drifted.sum(0) @ columns) / drifted.sum() - (calibrated.sum(0) @ columns) / calibrated.sum()
+    offset_hz = 8.5155e6 * -0.0012 * 0.02  # -204 Hz
+    assert abs(shift) == pytest.approx(abs(offset_hz) / 200.0, rel=0.15)

@@ -178,8 +178,9 @@ def synthesise_group(
 
     tau = samples.tau_s
     span = float(np.ptp(tau)) if len(tau) else 0.0
-    max_df = float(np.max(np.abs(df))) if df.size else 0.0
-    n_seg = 1 if max_df * span < 0.05 else min(32, int(np.ceil(max_df * span / 0.1)) + 1)
+    support = (class_images.sum(axis=0) > 0) if len(class_images) else np.zeros(df.shape, bool)
+    max_df = float(np.max(np.abs(df[support]))) if np.any(support) else 0.0
+    n_seg = 1 if max_df * span < 0.05 else min(16, int(np.ceil(max_df * span / 0.1)) + 1)
     centres = np.linspace(tau.min(), tau.max(), n_seg) if n_seg > 1 else np.array([float(np.mean(tau)) if len(tau) else 0.0])
     if n_seg > 1:
         pos = (tau - centres[0]) / (centres[1] - centres[0])
@@ -194,7 +195,7 @@ def synthesise_group(
     out = np.zeros((sens.shape[0], len(k)), dtype=complex)
     fft_axes = tuple(fft_info)
     for l, tau_l in enumerate(centres):
-        phase = modulation * np.exp(-2j * np.pi * df * tau_l)
+        phase = modulation * np.exp(-2j * np.pi * np.where(support, df, 0.0) * tau_l)
         for j in range(sens.shape[0]):
             base = (sens[j] * phase).astype(np.complex64)
             spectra = sfft.fftn(class_images * base[None], axes=tuple(a + 1 for a in fft_axes), workers=1)
