@@ -20,6 +20,7 @@ from vetmri import __version__
 from vetmri.cli import (
     crash_cmd,
     dicom_cmd,
+    phantom_cmd,
     protocols_cmd,
     recon_cmd,
     scanner_cmd,
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     settings_cmd,
     protocols_cmd,
     sequence_cmd,
+    phantom_cmd,
     recon_cmd,
     dicom_cmd,
     worklist_cmd,

@@ -1,0 +1,267 @@
+"""Reading a Pulseq ``.seq`` file into plain arrays for the signal engine.
+
+This is the only module of the simulator that imports pypulseq, and it does so inside its
+functions (the import costs about 1.8 s). Everything it returns is numpy and dataclasses.
+
+The sequence is walked block by block: RF events become instantaneous rotations at their
+centre (flip angle from the integral of the waveform, phase from the event and the
+waveform, use from the file or, when undefined, from the flip angle and what follows), ADC
+events become sample times, labels become encoding counters, and the gradient waveforms
+become a cumulative moment (k-space position) that can be evaluated at any time.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from vetmri.errors import UserInputError
+from vetmri.scanner.profile import ScannerProfile
+
+__all__ = ["AdcEvent", "GradientMoment", "RfEvent", "SequenceEvents", "read_sequence"]
+
+_COUNTER_LABELS = ("LIN", "PAR", "SLC", "AVG", "ECO", "REP", "SET", "SEG", "PHS")
+_FLAG_LABELS = ("NAV", "NOISE", "REF", "IMA")
+
+
+@dataclass(frozen=True)
+class RfEvent:
+    """An RF pulse, treated as an instantaneous rotation at ``time_s``.
+
+    Attributes
+    ----------
+    use : {"excitation", "refocusing", "inversion", "saturation", "other"}
+    gradient_hz_per_m : ndarray of shape (3,)
+        Gradient at the pulse centre (slice selection), Hz/m.
+    bandwidth_hz : float
+        Full width at half maximum of the small-tip excitation profile.
+    profile_hz, profile : ndarray
+        The small-tip profile (normalised to 1 at its peak) against frequency offset.
+    """
+
+    time_s: float
+    flip_rad: float
+    phase_rad: float
+    use: str
+    freq_offset_hz: float
+    gradient_hz_per_m: np.ndarray
+    bandwidth_hz: float
+    profile_hz: np.ndarray
+    profile: np.ndarray
+    block: int
+
+
+@dataclass(frozen=True)
+class AdcEvent:
+    """An ADC readout: ``n`` samples at ``start_s + (i + 0.5) * dwell_s``."""
+
+    start_s: float
+    dwell_s: float
+    n: int
+    phase_offset_rad: float
+    freq_offset_hz: float
+    block: int
+    counters: dict[str, int]
+    flags: frozenset[str]
+
+    def sample_times(self) -> np.ndarray:
+        return self.start_s + (np.arange(self.n) + 0.5) * self.dwell_s
+
+
+@dataclass(frozen=True)
+class GradientMoment:
+    """Cumulative gradient moment (cycles/m) of the three axes, piecewise-linear gradients."""
+
+    times_s: tuple[np.ndarray, np.ndarray, np.ndarray]
+    amplitudes_hz_per_m: tuple[np.ndarray, np.ndarray, np.ndarray]
+    cumulative: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+    def __call__(self, t_s: np.ndarray) -> np.ndarray:
+        """Moment from the start of the sequence to each time, shape (..., 3)."""
+        t = np.asarray(t_s, dtype=float)
+        out = np.zeros((*t.shape, 3))
+        for axis in range(3):
+            tt, g, c = self.times_s[axis], self.amplitudes_hz_per_m[axis], self.cumulative[axis]
+            if len(tt) < 2:
+                continue
+            i = np.clip(np.searchsorted(tt, t, side="right") - 1, 0, len(tt) - 2)
+            dt_seg = tt[i + 1] - tt[i]
+            slope = np.where(dt_seg > 0, (g[i + 1] - g[i]) / np.where(dt_seg > 0, dt_seg, 1), 0.0)
+            local = np.clip(t - tt[i], 0, None)
+            local = np.minimum(local, dt_seg)
+            value = c[i] + g[i] * local + 0.5 * slope * local**2
+            value = np.where(t >= tt[-1], c[-1], np.where(t <= tt[0], 0.0, value))
+            out[..., axis] = value
+        return out
+
+    def gradient_at(self, t_s: float) -> np.ndarray:
+        """Gradient (3,) in Hz/m at a time."""
+        return np.array([
+            np.interp(t_s, self.times_s[a], self.amplitudes_hz_per_m[a]) if len(self.times_s[a]) else 0.0
+            for a in range(3)
+        ])
+
+
+@dataclass(frozen=True)
+class SequenceEvents:
+    """What the engine needs of a sequence."""
+
+    rf: tuple[RfEvent, ...]
+    adc: tuple[AdcEvent, ...]
+    moment: GradientMoment
+    duration_s: float
+    definitions: dict[str, object]
+
+
+_PROFILE_CACHE: dict[bytes, tuple[np.ndarray, np.ndarray, float]] = {}
+
+
+def _small_tip_profile(signal: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    key = signal.tobytes() + t.tobytes()
+    if key not in _PROFILE_CACHE:
+        if len(_PROFILE_CACHE) > 64:
+            _PROFILE_CACHE.clear()
+        _PROFILE_CACHE[key] = _compute_profile(signal, t)
+    return _PROFILE_CACHE[key]
+
+
+def _compute_profile(signal: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    if len(signal) < 2:
+        return np.array([-1e6, 1e6]), np.array([1.0, 1.0]), 1e9
+    dt = float(np.median(np.diff(t)))
+    n = 1 << int(math.ceil(math.log2(max(len(signal), 2) * 16)))
+    spectrum = np.abs(np.fft.fftshift(np.fft.fft(signal, n)))
+    freqs = np.fft.fftshift(np.fft.fftfreq(n, dt))
+    spectrum /= spectrum.max()
+    above = np.nonzero(spectrum >= 0.5)[0]
+    bandwidth = float(freqs[above[-1]] - freqs[above[0]] + freqs[1] - freqs[0])
+    return freqs, spectrum, bandwidth
+
+
+def _gradient_limits(moment: GradientMoment, profile: ScannerProfile, source: str) -> None:
+    gamma = profile.magnet.gamma_hz_per_t
+    g_max = profile.gradients.max_amplitude_t_per_m * gamma
+    s_max = profile.gradients.max_slew_t_per_m_per_s * gamma
+    for axis, name in enumerate("xyz"):
+        t, g = moment.times_s[axis], moment.amplitudes_hz_per_m[axis]
+        if len(g) == 0:
+            continue
+        peak = float(np.max(np.abs(g)))
+        if peak > g_max * 1.001:
+            raise UserInputError(
+                f"The sequence {source} drives the {name} gradient to {peak / gamma * 1e3:.1f} mT/m, beyond the "
+                f"scanner's {profile.gradients.max_amplitude_t_per_m * 1e3:g} mT/m; rebuild it within the profile's limits."
+            )
+        dt = np.diff(t)
+        ok = dt > 1e-9
+        if np.any(ok):
+            slew = float(np.max(np.abs(np.diff(g)[ok] / dt[ok])))
+            if slew > s_max * 1.01:
+                raise UserInputError(
+                    f"The sequence {source} slews the {name} gradient at {slew / gamma:.0f} T/m/s, beyond the "
+                    f"scanner's {profile.gradients.max_slew_t_per_m_per_s:g} T/m/s; rebuild it within the profile's limits."
+                )
+
+
+def _infer_uses(rf_raw: list[dict], adc_starts: np.ndarray) -> list[str]:
+    uses = []
+    for i, rf in enumerate(rf_raw):
+        if rf["use"] in ("excitation", "refocusing", "inversion", "saturation"):
+            uses.append(rf["use"])
+            continue
+        if rf["flip"] < math.radians(120):
+            uses.append("excitation")
+            continue
+        later_exc = [r["time"] for r in rf_raw[i + 1:] if r["flip"] < math.radians(120)]
+        horizon = later_exc[0] if later_exc else math.inf
+        has_adc = np.any((adc_starts > rf["time"]) & (adc_starts < horizon))
+        # an ADC before the next excitation: the pulse refocuses an echo; otherwise it inverts
+        uses.append("refocusing" if has_adc and any(r["time"] < rf["time"] and r["flip"] < math.radians(120) for r in rf_raw[:i]) else "inversion")
+    return uses
+
+
+def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
+    """Read and check a ``.seq`` file.
+
+    Raises
+    ------
+    UserInputError
+        The file is missing, not a Pulseq file, has no ADC events, or exceeds the scanner's
+        gradient limits.
+    """
+    import pypulseq as pp  # lazy: costs ~1.8 s
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"The sequence file {path} does not exist.")
+    seq = pp.Sequence(system=pp.Opts(B0=profile.magnet.b0_t))
+    try:
+        seq.read(str(path))
+    except Exception as exc:  # pypulseq raises bare errors of many kinds on malformed files
+        raise UserInputError(
+            f"The sequence file {path} is not a readable Pulseq file ({type(exc).__name__}: {exc}); "
+            "write it with pypulseq's Sequence.write."
+        ) from None
+    if not seq.block_events:
+        raise UserInputError(f"The sequence file {path} has no blocks; it would acquire nothing.")
+
+    rf_raw: list[dict] = []
+    adcs: list[tuple] = []
+    labels: dict[str, int] = {}
+    t0 = 0.0
+    for block_index in seq.block_events:
+        block = seq.get_block(block_index)
+        if block.label is not None:
+            for lab in block.label.values():
+                if lab.type == "labelinc":
+                    labels[lab.label] = labels.get(lab.label, 0) + int(lab.value)
+                else:
+                    labels[lab.label] = int(lab.value)
+        if block.rf is not None:
+            rf = block.rf
+            signal = np.asarray(rf.signal, dtype=complex)
+            t = np.asarray(rf.t, dtype=float)
+            weights = np.gradient(t) if len(t) > 1 else np.array([getattr(rf, "shape_dur", 0.0)])
+            area = np.sum(signal * weights)
+            center = rf.center if hasattr(rf, "center") else pp.calc_rf_center(rf)[0]
+            freqs, profile_values, bandwidth = _small_tip_profile(signal, t)
+            rf_raw.append(dict(
+                time=t0 + rf.delay + center, flip=2 * math.pi * abs(area),
+                phase=float(rf.phase_offset + np.angle(area)), use=getattr(rf, "use", "undefined") or "undefined",
+                freq=float(rf.freq_offset), bw=bandwidth, freqs=freqs, profile=profile_values, block=block_index,
+            ))
+        if block.adc is not None:
+            adc = block.adc
+            flags = frozenset(k for k in _FLAG_LABELS if labels.get(k, 0))
+            counters = {k: int(labels.get(k, 0)) for k in _COUNTER_LABELS if k in labels}
+            adcs.append((t0 + adc.delay, float(adc.dwell), int(adc.num_samples), float(adc.phase_offset),
+                         float(adc.freq_offset), block_index, counters, flags))
+        t0 += seq.block_durations[block_index]
+    if not adcs:
+        raise UserInputError(f"The sequence file {path} has no ADC events, so it acquires no data.")
+
+    waves = seq.waveforms()
+    times, amps, cums = [], [], []
+    for axis in range(3):
+        w = np.asarray(waves[axis], dtype=float) if axis < len(waves) else np.zeros((2, 0))
+        tt, gg = (w[0], w[1]) if w.size else (np.zeros(0), np.zeros(0))
+        order = np.argsort(tt, kind="stable")
+        tt, gg = tt[order], gg[order]
+        cum = np.concatenate([[0.0], np.cumsum(0.5 * (gg[1:] + gg[:-1]) * np.diff(tt))]) if len(tt) else tt
+        times.append(tt), amps.append(gg), cums.append(cum)
+    moment = GradientMoment(tuple(times), tuple(amps), tuple(cums))
+    _gradient_limits(moment, profile, str(path))
+
+    adc_starts = np.array([a[0] for a in adcs])
+    uses = _infer_uses(rf_raw, adc_starts)
+    rf_events = tuple(
+        RfEvent(r["time"], r["flip"], r["phase"], use, r["freq"], moment.gradient_at(r["time"]),
+                r["bw"], r["freqs"], r["profile"], r["block"])
+        for r, use in zip(rf_raw, uses)
+    )
+    adc_events = tuple(AdcEvent(*a) for a in adcs)
+    definitions = dict(getattr(seq, "definitions", {}) or {})
+    return SequenceEvents(rf_events, adc_events, moment, t0, definitions)
