@@ -12,7 +12,7 @@ from vetmri.simulation.engine import simulate_sequence
 from vetmri.simulation.phantom import load_phantom, scale_phantom
 from vetmri.simulation.rasterise import tissue_fractions
 
-from seqbuild import write_se  # noqa: E402
+from seqbuild import write_se
 
 N = 256
 FOV = 0.256
