@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vetmri import __version__
-from vetmri.cli import crash_cmd, scanner_cmd, settings_cmd, status_cmd
+from vetmri.cli import crash_cmd, records_cmd, scanner_cmd, settings_cmd, status_cmd
 from vetmri.errors import UserInputError, VetmriError
 
 __all__ = ["build_parser", "main", "run"]
@@ -25,7 +25,7 @@ __all__ = ["build_parser", "main", "run"]
 log = logging.getLogger("vetmri.cli")
 
 #: The modules that add sub-commands, in the order of ``vetmri --help``.
-COMMAND_MODULES = (status_cmd, scanner_cmd, settings_cmd, crash_cmd)
+COMMAND_MODULES = (status_cmd, scanner_cmd, settings_cmd, crash_cmd, records_cmd)
 
 
 class CommandLineParser(argparse.ArgumentParser):

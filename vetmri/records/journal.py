@@ -279,8 +279,12 @@ class JournalStorage(Storage):
             # the snapshot rewrite still replays to exactly the restored content.
             ops: list[Operation] = [(t, k, None) for t, docs in self._tables.items() for k in docs]
             ops += [(t, str(k), d) for t, docs in tables.items() for k, d in docs.items()]
+            for op in ops:
+                self._apply(op)
             self._commit(ops, compact=False)
             self._compact()
+            if self._on_foreign_change is not None:
+                self._on_foreign_change()
 
     def live_table(self, name: str) -> dict[str, TrackedDocument]:
         """The in-memory table ``name`` for an in-place change inside :meth:`transaction`.
