@@ -362,6 +362,8 @@ class JournalStorage(Storage):
             self._compact()
 
     def _compact(self) -> None:
+        for stale in self.folder.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)  # left by a compaction a crash interrupted
         for name in sorted(self._dirty_tables):
             payload = {"table": name, "docs": self._tables.get(name, {})}
             content = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
