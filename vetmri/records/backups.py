@@ -103,8 +103,19 @@ def restore_backup(store: RecordStore, path: Path, *, keep: int = DEFAULT_KEEP) 
     """
     tables = read_backup(path)
     safety = make_backup(store, keep=keep + 1)
+    tables["meta"] = _meta_never_reusing_ids(store.tables().get("meta", {}), tables.get("meta", {}))
     try:
         store._storage.replace_everything(tables)
     except OSError as exc:
         raise OperationFailedError(f"The restore could not be written ({exc.strerror}); the records are unchanged or as in {safety.path}.") from None
     return safety
+
+
+def _meta_never_reusing_ids(current: dict[str, Any], restored: dict[str, Any]) -> dict[str, Any]:
+    """The restored counters, but never below the current ones: ids handed out after the
+    backup (and perhaps already sent to a PACS) are not handed out again."""
+    now, then = current.get("1", {}), restored.get("1", {})
+    counters = dict(then.get("next", {}))
+    for table, number in now.get("next", {}).items():
+        counters[table] = max(number, counters.get(table, 0))
+    return {"1": {**then, "site": now.get("site") or then.get("site", ""), "next": counters}}
