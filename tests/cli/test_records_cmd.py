@@ -109,3 +109,12 @@ def test_owner_details_never_reach_the_log(run_vetmri, isolated_workstation):
     assert "command records refused: UserInputError" in text  # the refusal was logged...
     for secret in ("Privacy", "Testname", "7700", "Secretpet"):
         assert secret not in text  # ...without the owner's or the pet's details
+
+
+def test_the_number_of_backups_kept_comes_from_the_settings(run_vetmri):
+    add_owner(run_vetmri)
+    assert run_vetmri("settings", "set", "records.backups_kept", "2").returncode == 0
+    for _ in range(3):
+        assert run_vetmri("records", "backup").returncode == 0
+    listed = json.loads(run_vetmri("records", "backup", "--list", "--json").stdout)
+    assert len(listed) == 2

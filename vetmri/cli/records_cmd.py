@@ -114,12 +114,7 @@ def _open():
 
 
 def _keep(settings: Any, flag: int | None) -> int:
-    from vetmri.records.backups import DEFAULT_KEEP
-
-    if flag is not None:
-        return flag
-    records = getattr(settings, "records", None)
-    return getattr(records, "backups_kept", DEFAULT_KEEP)
+    return settings.records.backups_kept if flag is None else flag
 
 
 def _weight(text: str | None) -> float | None:

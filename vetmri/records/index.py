@@ -7,6 +7,7 @@ microchip, Patient ID, Study Instance UID or accession is a dictionary access.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from typing import Any
@@ -28,9 +29,12 @@ def key_of(record_id: str) -> str:
     return str(int(record_id.rsplit("-", 1)[-1]))
 
 
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+
+
 def digits_of(text: str) -> str:
     """Only the digits of ``text`` (how phone numbers are compared)."""
-    return "".join(c for c in text if c.isascii() and c.isdigit())
+    return _NOT_DIGITS.sub("", text)
 
 
 class RecordIndex:
@@ -56,8 +60,26 @@ class RecordIndex:
         """Index every document again (after a full load)."""
         self.__init__()  # type: ignore[misc]
         for name, docs in tables.items():
-            for key, doc in docs.items():
-                self.update(name, key, doc)
+            if name == "studies":
+                self._rebuild_studies(docs)
+            elif name == "owners":
+                self.owner_names = {k: normalise_text(d["name"]) for k, d in docs.items()}
+                self.owner_phones = {k: digits_of(d["phone"]) for k, d in docs.items()}
+            else:
+                for key, doc in docs.items():
+                    self.update(name, key, doc)
+
+    def _rebuild_studies(self, docs: dict[str, Any]) -> None:
+        """The study indexes in one pass (the largest table, so kept lean)."""
+        by_pet = self.studies_by_pet
+        keys = self._study_keys
+        for key, doc in docs.items():
+            ref = doc["pet"]
+            pet = ref[ref.index("-") + 1:].lstrip("0")
+            keys[key] = (pet, doc["study_uid"], doc["accession"])
+            by_pet[pet].add(key)
+        self.study_by_uid = {uid: key for key, (_, uid, _) in keys.items()}
+        self.study_by_accession = {acc.upper(): key for key, (_, _, acc) in keys.items()}
 
     def update(self, table: str, key: str, doc: dict[str, Any] | None) -> None:
         """Index the new content of one document (None: it was deleted)."""
