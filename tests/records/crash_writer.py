@@ -19,7 +19,7 @@ from vetmri.records.store import RecordStore
 
 DATA_DIR = Path(sys.argv[1])
 MARKERS = Path(sys.argv[2])
-COMPACT_AT_BYTES = 24_000
+COMPACT_AT_BYTES = 6_000
 
 
 def mark(fd: int, text: str) -> None:

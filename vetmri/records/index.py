@@ -15,9 +15,14 @@ from typing import Any
 __all__ = ["RecordIndex", "digits_of", "key_of", "normalise_text"]
 
 
+_ASCII_PUNCTUATION = re.compile(r"[^a-z0-9\s']+")
+
+
 def normalise_text(text: str) -> str:
     """Lower case without accents or punctuation, single spaces (``"Renée O'Brien"`` ->
     ``"renee obrien"``)."""
+    if text.isascii():  # the common case, kept fast for building the index on open
+        return " ".join(_ASCII_PUNCTUATION.sub(" ", text.lower()).replace("'", "").split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     kept = "".join(c if c.isalnum() or c.isspace() else ("" if c in "'’" else " ") for c in plain)

@@ -22,14 +22,14 @@ whole transaction and first reads what others appended, so TinyDB's read-modify-
 always starts from the newest state and nobody overwrites anyone. Readers check the
 journal's size on every read and take the lock shared to read new lines.
 
-Documents handed to TinyDB record in-place changes (TinyDB's ``update`` mutates documents),
-so a write costs time proportional to the size of the table's key set, not to a rewrite of
-the file. Nested values must be replaced, not mutated in place.
+With :class:`~vetmri.records.tinytable.JournalTable` a write journals only the documents
+it touched; TinyDB's own ``Table`` also works on this storage, but then every document of a
+changed table is journaled (correct, not fast).
 """
 
 from __future__ import annotations
 
-import json
+import gc
 import os
 import re
 import zlib
@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 from vetmri.atomicfile import atomic_write_bytes, fsync_directory
@@ -46,7 +47,7 @@ from vetmri.datadir import FILE_MODE, ensure_private_folder
 from vetmri.errors import OperationFailedError
 from vetmri.records.lock import StoreLock
 
-__all__ = ["JOURNAL_NAME", "LOCK_NAME", "JournalStorage", "OpenReport", "TrackedDocument"]
+__all__ = ["JOURNAL_NAME", "LOCK_NAME", "JournalStorage", "OpenReport"]
 
 JOURNAL_NAME = "journal.log"
 LOCK_NAME = "LOCK"
@@ -56,48 +57,6 @@ _DEFAULT_COMPACT_AT_BYTES = 8_000_000
 
 #: One change: (table, doc_id as text, the whole document or None for a delete).
 Operation = tuple[str, str, dict[str, Any] | None]
-
-
-class TrackedDocument(dict):
-    """A document that remembers whether TinyDB changed it in place."""
-
-    __slots__ = ("changed",)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.changed = False
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.changed = True
-        super().__setitem__(key, value)
-
-    def __delitem__(self, key: str) -> None:
-        self.changed = True
-        super().__delitem__(key)
-
-    def __ior__(self, other: Any) -> "TrackedDocument":
-        self.changed = True
-        return super().__ior__(other)
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        self.changed = True
-        super().update(*args, **kwargs)
-
-    def pop(self, *args: Any) -> Any:
-        self.changed = True
-        return super().pop(*args)
-
-    def popitem(self) -> Any:
-        self.changed = True
-        return super().popitem()
-
-    def setdefault(self, key: str, default: Any = None) -> Any:
-        self.changed = True
-        return super().setdefault(key, default)
-
-    def clear(self) -> None:
-        self.changed = True
-        super().clear()
 
 
 @dataclass(frozen=True)
@@ -122,7 +81,7 @@ class OpenReport:
 
 def encode_line(ops: list[Operation]) -> bytes:
     """One checksummed journal line holding ``ops``."""
-    payload = json.dumps({"ops": ops}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    payload = orjson.dumps({"ops": ops})
     return b"%08x %s\n" % (zlib.crc32(payload), payload)
 
 
@@ -134,8 +93,8 @@ def decode_line(line: bytes) -> list[Operation] | None:
     try:
         if int(line[:8], 16) != zlib.crc32(payload):
             return None
-        ops = json.loads(payload)["ops"]
-    except (ValueError, KeyError, TypeError):
+        ops = orjson.loads(payload)["ops"]
+    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
         return None
     return [(str(t), str(k), d) for t, k, d in ops]
 
@@ -164,7 +123,7 @@ class JournalStorage(Storage):
         *,
         compact_at_bytes: int = _DEFAULT_COMPACT_AT_BYTES,
         on_change: Callable[[str, str, dict[str, Any] | None], None] | None = None,
-        on_reload: Callable[[dict[str, dict[str, TrackedDocument]]], None] | None = None,
+        on_reload: Callable[[dict[str, dict[str, dict]]], None] | None = None,
         on_foreign_change: Callable[[], None] | None = None,
     ) -> None:
         self.folder = ensure_private_folder(Path(folder))
@@ -174,7 +133,7 @@ class JournalStorage(Storage):
         self._on_foreign_change = on_foreign_change
         self._lock = StoreLock(self.folder / LOCK_NAME)
         self._journal_path = self.folder / JOURNAL_NAME
-        self._tables: dict[str, dict[str, TrackedDocument]] = {}
+        self._tables: dict[str, dict[str, dict]] = {}
         self._journal_identity: tuple[int, int] | None = None
         self._offset = 0
         self._dirty_tables: set[str] = set()
@@ -267,7 +226,7 @@ class JournalStorage(Storage):
         """A consistent deep copy of every table (taken under the shared lock)."""
         with self._lock.shared():
             self._catch_up(truncate_torn_tail=False)
-            return json.loads(json.dumps(self._tables))
+            return orjson.loads(orjson.dumps(self._tables))
 
     def replace_everything(self, tables: dict[str, dict[str, dict[str, Any]]]) -> None:
         """Make ``tables`` the whole database (a restore), atomically per file, under the lock."""
@@ -286,7 +245,7 @@ class JournalStorage(Storage):
             if self._on_foreign_change is not None:
                 self._on_foreign_change()
 
-    def live_table(self, name: str) -> dict[str, TrackedDocument]:
+    def live_table(self, name: str) -> dict[str, dict]:
         """The in-memory table ``name`` for an in-place change inside :meth:`transaction`.
 
         Call :meth:`record_changes` with the keys changed afterwards.
@@ -324,9 +283,8 @@ class JournalStorage(Storage):
             _check_table_name(name)
             for key in old.keys() - new.keys():
                 ops.append((name, key, None))
-            for key, doc in new.items():
-                if old.get(key) is not doc or getattr(doc, "changed", True):
-                    ops.append((name, key, dict(doc)))
+            for key, doc in new.items():  # TinyDB may have changed any document in place
+                ops.append((name, key, dict(doc)))
         for op in ops:
             self._apply(op)
         return ops
@@ -337,7 +295,7 @@ class JournalStorage(Storage):
         if doc is None:
             table.pop(key, None)
         else:
-            table[key] = TrackedDocument(doc)
+            table[key] = doc
         self._dirty_tables.add(name)
         if self._on_change is not None:
             self._on_change(name, key, doc)
@@ -366,8 +324,7 @@ class JournalStorage(Storage):
             stale.unlink(missing_ok=True)  # left by a compaction a crash interrupted
         for name in sorted(self._dirty_tables):
             payload = {"table": name, "docs": self._tables.get(name, {})}
-            content = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-            atomic_write_bytes(self.folder / f"{name}{SNAPSHOT_SUFFIX}", content.encode("utf-8"))
+            atomic_write_bytes(self.folder / f"{name}{SNAPSHOT_SUFFIX}", orjson.dumps(payload))
         atomic_write_bytes(self._journal_path, b"", mode=FILE_MODE)
         self._dirty_tables.clear()
         self._reopen_journal()
@@ -448,20 +405,31 @@ class JournalStorage(Storage):
         return lines, len(data) - position
 
     def _load_all(self) -> None:
-        tables: dict[str, dict[str, TrackedDocument]] = {}
+        # Loading makes about a million small objects: the cyclic garbage collector would
+        # rescan them again and again (doubling the time) although none of them is garbage.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._load_files()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _load_files(self) -> None:
+        tables: dict[str, dict[str, dict]] = {}
         for path in sorted(self.folder.glob(f"*{SNAPSHOT_SUFFIX}")):
             name = path.name[: -len(SNAPSHOT_SUFFIX)]
             if not _TABLE_NAME.match(name):
                 continue
             try:
-                payload = json.loads(path.read_bytes())
+                payload = orjson.loads(path.read_bytes())
                 docs = payload["docs"]
             except (ValueError, KeyError, TypeError, OSError) as exc:
                 raise OperationFailedError(
                     f"The record file {path} is damaged ({type(exc).__name__}); restore the "
                     "latest backup with 'vetmri records restore'."
                 ) from None
-            tables[name] = {k: TrackedDocument(d) for k, d in docs.items()}
+            tables[name] = docs
         self._tables = tables
         self._dirty_tables = set()
         self._journal_identity = None

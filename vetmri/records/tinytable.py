@@ -14,24 +14,31 @@ from typing import Any
 
 from tinydb.table import Table
 
-from vetmri.records.journal import JournalStorage, TrackedDocument
+from vetmri.records.journal import JournalStorage
 
 __all__ = ["JournalTable"]
 
 
 class _IntKeyView(MutableMapping):
-    """The live table seen with integer document ids, noting what is changed."""
+    """The live table seen with integer document ids, noting what is changed.
 
-    def __init__(self, raw: dict[str, TrackedDocument]) -> None:
+    A document TinyDB reads through the view is swapped for a copy first, so an in-place
+    change (TinyDB's ``update`` mutates documents) is found by comparing with the original.
+    """
+
+    def __init__(self, raw: dict[str, dict]) -> None:
         self._raw = raw
         self.replaced: set[str] = set()
-        self.read: set[str] = set()
+        self._originals: dict[str, dict] = {}
 
     def __getitem__(self, doc_id: int) -> Any:
         key = str(doc_id)
-        doc = self._raw[key]
-        self.read.add(key)
-        return doc
+        if key in self._originals or key in self.replaced:
+            return self._raw[key]
+        original = self._raw[key]
+        self._originals[key] = original
+        copy = self._raw[key] = dict(original)
+        return copy
 
     def __setitem__(self, doc_id: int, doc: Any) -> None:
         key = str(doc_id)
@@ -55,9 +62,8 @@ class _IntKeyView(MutableMapping):
     def changed_keys(self) -> set[str]:
         """Keys set or deleted, and documents that were changed in place."""
         changed = set(self.replaced)
-        for key in self.read - self.replaced:
-            doc = self._raw.get(key)
-            if doc is None or getattr(doc, "changed", True):
+        for key, original in self._originals.items():
+            if key not in changed and self._raw.get(key) != original:
                 changed.add(key)
         return changed
 
