@@ -65,3 +65,10 @@ def test_study_status_and_listing_by_date(store, pet):
     assert [s.id for s in store.studies_of_pet(pet.id)] == [new.id, old.id]
     with pytest.raises(UserInputError, match="not one of"):
         store.set_study_status(new.id, "lost")
+
+
+def test_a_study_context_holds_what_a_dicom_header_needs(store, pet):
+    study = store.add_study(pet.id, "brain")
+    context = store.study_context(study.id)
+    assert (context.study, context.pet.patient_id, context.owner.name) == (study, pet.patient_id, "Mia Schulz")
+    assert store.study_folder(study.id) == store.data_dir / "studies" / study.study_uid

@@ -20,6 +20,7 @@ __all__ = [
     "Pet",
     "SearchHit",
     "SendJob",
+    "StudyContext",
     "Series",
     "Study",
     "WeightEntry",
@@ -336,5 +337,15 @@ class SendJob:
 class SearchHit:
     """A pet found by a search, with its owner."""
 
+    pet: Pet
+    owner: Owner
+
+
+@dataclass(frozen=True)
+class StudyContext:
+    """A study with its pet and the pet's owner: what a DICOM header needs (Patient ID,
+    species, breed, sex, neutered, Responsible Person, Study Instance UID, accession)."""
+
+    study: Study
     pet: Pet
     owner: Owner

@@ -8,6 +8,7 @@ study is saved, so a saved study always has its folder.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from tinydb import Query
@@ -16,7 +17,7 @@ from vetmri.datadir import ensure_private_folder
 from vetmri.errors import UserInputError
 from vetmri.records.ids import format_id, new_accession, new_study_uid
 from vetmri.records.index import key_of
-from vetmri.records.models import STUDY_STATUSES, Series, Study
+from vetmri.records.models import STUDY_STATUSES, Series, Study, StudyContext
 from vetmri.records.validation import check_weight, clean_species, clean_text, parse_day
 
 __all__ = ["STUDIES_FOLDER", "StudyRecords"]
@@ -119,6 +120,17 @@ class StudyRecords:
         """The study ``study_id`` (``S-000042``)."""
         number, doc = self._doc("studies", study_id, "study")
         return Study.from_doc(format_id("studies", number), doc)
+
+    def study_context(self, study_id: str) -> StudyContext:
+        """The study with its pet and owner, read together (for DICOM headers)."""
+        with self._storage.lock.shared():
+            study = self.study(study_id)
+            pet = self.pet(study.pet_id)
+            return StudyContext(study, pet, self.owner(pet.owner_id))
+
+    def study_folder(self, study_id: str) -> Path:
+        """The study's folder in the data folder (full plans, raw data, DICOM files go here)."""
+        return self.data_dir / self.study(study_id).folder
 
     def study_by_uid(self, study_uid: str) -> Study | None:
         """The study with this Study Instance UID."""
