@@ -5,6 +5,8 @@ ids) and passes the whole database to the storage. On a :class:`JournalStorage` 
 instead lets TinyDB's own update logic (insert, update, remove, upsert) work on a view of
 the storage's live table, notes the documents it touched, and has the storage journal just
 those, inside one transaction (so a single TinyDB call is also safe across processes).
+The copy TinyDB changes is shallow: replace nested values (lists, dicts) with new ones
+instead of mutating them in place, or the change goes unnoticed.
 """
 
 from __future__ import annotations
