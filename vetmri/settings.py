@@ -31,6 +31,7 @@ __all__ = [
     "DataSettings",
     "DicomSettings",
     "PacsNode",
+    "RecordsSettings",
     "ScannerSettings",
     "Settings",
     "load_settings",
@@ -116,6 +117,19 @@ class DicomSettings:
 
 
 @dataclass(frozen=True)
+class RecordsSettings:
+    """The pet record store.
+
+    Attributes
+    ----------
+    backups_kept : int
+        How many rotated backups of the records to keep in ``<data>/backups``.
+    """
+
+    backups_kept: int = 14
+
+
+@dataclass(frozen=True)
 class PacsNode:
     """A DICOM peer we may send to or query.
 
@@ -156,6 +170,7 @@ class Settings:
     scanner: ScannerSettings
     dicom: DicomSettings
     pacs: tuple[PacsNode, ...] = ()
+    records: RecordsSettings = RecordsSettings()
 
     def pacs_node(self, name: str) -> PacsNode:
         """The PACS node called ``name``.
@@ -186,6 +201,7 @@ class Settings:
             "pacs": {
                 n.name: {"ae_title": n.ae_title, "host": n.host, "port": n.port} for n in self.pacs
             },
+            "records": {"backups_kept": self.records.backups_kept},
         }
 
 
@@ -283,6 +299,12 @@ def _parse(top: TomlTable, path: Path, environ: Mapping[str, str]) -> Settings:
     )
     section.reject_unknown_keys()
 
+    section = top.table("records", required=False)
+    records = RecordsSettings(
+        backups_kept=section.integer("backups_kept", default=RecordsSettings.backups_kept, minimum=1, maximum=10_000)
+    )
+    section.reject_unknown_keys()
+
     nodes = []
     for name, node_table in sorted(top.named_tables("pacs").items()):
         if not _NODE_NAME.match(name):
@@ -297,7 +319,7 @@ def _parse(top: TomlTable, path: Path, environ: Mapping[str, str]) -> Settings:
         )
         node_table.reject_unknown_keys()
     top.reject_unknown_keys()
-    return Settings(path=path, data=data, scanner=scanner, dicom=dicom, pacs=tuple(nodes))
+    return Settings(path=path, data=data, scanner=scanner, dicom=dicom, pacs=tuple(nodes), records=records)
 
 
 def _relative_to(settings_file: Path, text: str) -> Path:
@@ -327,7 +349,7 @@ def _uid_root(table: TomlTable, key: str, default: str) -> str:
 
 # -- editing ---------------------------------------------------------------------------------
 
-_INTEGER_KEYS = re.compile(r"^pacs\.[^.]+\.port$")
+_INTEGER_KEYS = re.compile(r"^(pacs\.[^.]+\.port|records\.backups_kept)$")
 _KEY_FORMS = (
     "data.dir",
     "scanner.backend",
@@ -339,6 +361,7 @@ _KEY_FORMS = (
     "pacs.NAME.ae_title",
     "pacs.NAME.host",
     "pacs.NAME.port",
+    "records.backups_kept",
 )
 
 
