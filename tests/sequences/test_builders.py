@@ -126,12 +126,11 @@ def test_accelerated_scans_acquire_only_the_planned_lines(tmp_path: Path):
     assert len(tse.encoding.lines) < tse.parameters.matrix[0]
 
 
-ALL_PLANS = []
-for _species in ("dog", "cat", "rabbit", "ferret", "guinea_pig", "rat", "parrot", "tortoise"):
-    ALL_PLANS.append(_species)
+ALL_PLANS = ("dog", "cat", "rabbit", "ferret", "guinea_pig", "rat", "parrot", "tortoise")
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # a species builds and re-reads a few hundred sequences
 @pytest.mark.parametrize("species", ALL_PLANS)
 def test_every_series_of_every_plan_builds_and_passes_its_checks(species, tmp_path: Path):
     """All size classes (at their lightest and centre weights) x all regions x all series,
