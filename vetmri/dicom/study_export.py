@@ -9,8 +9,6 @@ first (:mod:`vetmri.dicom.deidentify`); the originals in the study folder never 
 from __future__ import annotations
 
 import secrets
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,7 +79,7 @@ def export_study(
     """
     from pydicom.fileset import FileSet
 
-    from vetmri.dicom.deidentify import DeidentifyOptions, deidentify_files
+    from vetmri.dicom.deidentify import DeidentifyOptions
     from vetmri.dicom.send_queue import find_study
     from vetmri.records.models import SendJob
 
@@ -95,27 +93,41 @@ def export_study(
     if out_dir.exists() and any(out_dir.iterdir()):
         raise UserInputError(f"{out_dir} is not empty; export into an empty folder (or an empty USB stick).")
     pseudonym = ""
-    with tempfile.TemporaryDirectory(prefix="vetmri-export-") as scratch:
-        sources = paths
-        if anonymize:
-            pseudonym = "ANON" + secrets.token_hex(4).upper()
-            options = DeidentifyOptions(pseudonym=pseudonym, uid_root=uid_root, date_shift_days=-secrets.randbelow(365) - 1,
-                                        keep_characteristics=keep_characteristics)
-            sources = deidentify_files(paths, Path(scratch) / "deidentified", options)
-        fileset = FileSet()
-        try:
-            for path in sources:
-                fileset.add(path)
-        except ValueError as exc:
-            raise UserInputError(f"A file of study {study.id} cannot go into a DICOMDIR ({exc}).") from None
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            fileset.write(out_dir)
-        except OSError as exc:
-            shutil.rmtree(out_dir / "DICOMDIR", ignore_errors=True)
-            raise OperationFailedError(f"Could not write the export into {out_dir} ({exc.strerror or exc}); check the medium.") from None
+    sources: list = list(paths)
+    if anonymize:
+        pseudonym = "ANON" + secrets.token_hex(4).upper()
+        options = DeidentifyOptions(pseudonym=pseudonym, uid_root=uid_root, date_shift_days=-secrets.randbelow(365) - 1,
+                                    keep_characteristics=keep_characteristics)
+        sources = [_deidentified(path, options) for path in paths]
+    fileset = FileSet()
+    try:
+        for source in sources:
+            fileset.add(source)
+    except ValueError as exc:
+        raise UserInputError(f"A file of study {study.id} cannot go into a DICOMDIR ({exc}).") from None
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fileset.write(out_dir)
+    except OSError as exc:
+        raise OperationFailedError(f"Could not write the export into {out_dir} ({exc.strerror or exc}); check the medium.") from None
     files = tuple(sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != "DICOMDIR"))
     return ExportResult(study.id, out_dir / "DICOMDIR", files, anonymize, pseudonym)
+
+
+def _deidentified(path: Path, options):
+    """A de-identified dataset of ``path`` that a DICOMDIR can index.
+
+    The Study ID, emptied by the profile, gets the dummy value ``1`` (PS3.15 allows a
+    dummy for it), because a DICOMDIR's study record needs one.
+    """
+    from vetmri.dicom.deidentify import deidentify_dataset
+    from vetmri.dicom.reader import read_dicom_file
+
+    ds = read_dicom_file(path)
+    deidentify_dataset(ds, options)
+    if not str(ds.get("StudyID", "")).strip():
+        ds.StudyID = "1"
+    return ds
 
 
 def _study_files(store: "RecordStore", job) -> list[Path]:
