@@ -69,15 +69,16 @@ class Peer:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def start_storescp(folder: Path, port: int | None = None) -> Peer:
-    """dcmtk's storescp, accepting every storage SOP class, writing into ``folder``/received."""
+def start_storescp(folder: Path, port: int | None = None, extra_args: tuple[str, ...] = ()) -> Peer:
+    """dcmtk's storescp, accepting every storage SOP class, writing into ``folder``/received
+    (``extra_args`` such as ``("--sleep-during", "1")`` make a slow PACS)."""
     received = folder / "received"
     received.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     log = folder / f"storescp-{port}.log"
     with log.open("ab") as out:
         process = subprocess.Popen(
-            ["storescp", "-aet", "STORESCP", "-od", str(received), "+xa", "-v", str(port)],
+            ["storescp", "-aet", "STORESCP", "-od", str(received), "+xa", "-v", *extra_args, str(port)],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     peer = Peer(process, PacsNode("store", "STORESCP", "127.0.0.1", port), received, log)

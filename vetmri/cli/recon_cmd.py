@@ -12,12 +12,14 @@ __all__ = ["register"]
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("recon", help="reconstruct images from a raw MRD file (.h5)")
     parser.add_argument("raw", type=Path, metavar="RAW.h5", help="MRD/ISMRMRD raw data file")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the images")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="folder for the images (DICOM: default the study folder)")
     parser.add_argument("--format", choices=("npy", "png", "dicom"), default="npy", help="output format (default npy)")
     parser.add_argument("--method", choices=("auto", "fft", "cs"), default="auto", help="auto: compressed sensing when undersampled")
     parser.add_argument("--denoise", choices=("none", "nlm", "tv"), default="none", help="denoise the complex image (noise level from the noise scan)")
     parser.add_argument("--group", metavar="NAME", help="reconstruct only this series group (default: all)")
     parser.add_argument("--json", action="store_true", help="print what was written as JSON")
+    parser.add_argument("--pet", metavar="PET_ID", help="DICOM: the pet in the records (P-...)")
+    parser.add_argument("--region", help="DICOM: body region of a new study, when the raw data do not name it")
     parser.set_defaults(handler=_recon)
 
 
@@ -25,7 +27,11 @@ def _recon(args: argparse.Namespace) -> int:
     from vetmri.errors import UserInputError
 
     if args.format == "dicom":
-        raise UserInputError("DICOM output needs the pet's record (--pet) and comes with the DICOM writer; use --format npy or png for now.")
+        from vetmri.cli.dicom_cmd import recon_to_dicom
+
+        return recon_to_dicom(args)
+    if args.out is None:
+        raise UserInputError("Give the folder for the images with --out DIR.")
     from vetmri.rawdata import list_groups
     from vetmri.recon import ReconOptions, reconstruct_series
     from vetmri.recon.export import write_series

@@ -1,4 +1,9 @@
-"""``vetmri worklist``: the animals the clinic's worklist server has scheduled for MR."""
+"""``vetmri worklist``: the animals the clinic's worklist server has scheduled for MR.
+
+Every scheduled animal is stored in the records (pet and owner matched or created, a
+planned study with the worklist's Study Instance UID and accession); the listing says
+what was added or matched.
+"""
 
 from __future__ import annotations
 
@@ -53,14 +58,19 @@ def _worklist(args: argparse.Namespace) -> int:
             "No DICOM node is configured; add the worklist server with 'vetmri settings set pacs.NAME AE_TITLE@HOST:PORT'."
         )
     scheduled = find_worklist(node, calling_ae_title=settings.dicom.ae_title, on=on)
+    from vetmri.dicom.worklist_records import store_worklist
+    from vetmri.records.store import open_store
+
+    with open_store() as store:
+        stored = store_worklist(store, scheduled)
     if args.json:
-        print_json([item.to_dict() for item in scheduled])
+        print_json([{**item.scheduled.to_dict(), "records": _records_dict(item)} for item in stored])
         return 0
     if not scheduled:
         print(f"Nothing is scheduled{' on ' + on.isoformat() if on else ''} on {node.name}.")
         return 0
     print_table(
-        ("scheduled", "patient ID", "pet", "species", "breed", "weight", "owner", "procedure", "accession"),
+        ("scheduled", "patient ID", "pet", "species", "breed", "weight", "owner", "procedure", "accession", "records"),
         [
             (
                 s.scheduled_start.strftime("%Y-%m-%d %H:%M") if s.scheduled_start else "-",
@@ -68,8 +78,27 @@ def _worklist(args: argparse.Namespace) -> int:
                 f"{s.weight_kg:g} kg" if s.weight_kg is not None else "-",
                 " ".join(x for x in (s.owner.given, s.owner.family) if x) or "-",
                 s.requested_procedure or s.step_description or "-", s.accession_number or "-",
+                _records_text(item),
             )
-            for s in scheduled
+            for item in stored for s in (item.scheduled,)
         ],
     )
+    for item in stored:
+        if item.problem:
+            print(f"not stored: {item.scheduled.patient_id} {item.scheduled.pet_name}: {item.problem}")
     return 0
+
+
+def _records_text(item) -> str:
+    if item.match is None:
+        return "not stored (see below)"
+    pet = f"{item.match.pet.id} {'added' if item.match.created else item.match.how}"
+    study = f"{item.study.id} {'planned' if item.study_created else 'known'}"
+    return f"{pet}; {study}"
+
+
+def _records_dict(item) -> dict:
+    if item.match is None:
+        return {"stored": False, "problem": item.problem}
+    return {"stored": True, "pet": item.match.pet.id, "owner": item.match.owner.id, "pet_match": item.match.how,
+            "study": item.study.id, "study_created": item.study_created, "notes": list(item.match.notes)}

@@ -22,4 +22,14 @@ deidentify
     ``deidentify_files`` / ``deidentify_dataset`` (PS3.15 basic profile).
 association, store, worklist
     ``echo``, ``send_files`` (per-file outcomes for a send queue), ``find_worklist``.
+from_recon, from_records
+    Raw header and recon volumes, pet records -> the writer's inputs.
+recon_export
+    ``write_raw_as_dicom``: reconstruct a raw exam into DICOM series of a pet, registered.
+send_queue
+    ``enqueue_study``, ``work_send_queue``: the records' PACS send queue, worked.
+study_export, study_import
+    ``export_study`` (DICOMDIR, optionally de-identified), ``import_dicom`` (priors).
+animals_to_records, worklist_records
+    ``register_animal`` (match or create pet and owner), ``store_worklist``.
 """

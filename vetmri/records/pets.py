@@ -39,11 +39,16 @@ class PetRecords:
 
     # -- owners ----------------------------------------------------------------------------
 
-    def add_owner(self, name: str, phone: str, *, email: str = "", address: str = "") -> Owner:
-        """Register an owner; returns it with its new id once it is on disk."""
+    def add_owner(self, name: str, phone: str, *, email: str = "", address: str = "",
+                  phone_required: bool = True) -> Owner:
+        """Register an owner; returns it with its new id once it is on disk.
+
+        ``phone_required=False`` accepts an empty phone number, for owners known only from
+        DICOM files or a worklist (which carry none); the staff add it later.
+        """
         doc = {
             "name": clean_name(name, "owner's name"),
-            "phone": clean_phone(phone),
+            "phone": clean_phone(phone) if phone or phone_required else "",
             "email": clean_email(email),
             "address": clean_text(address, "address", multiline=True),
             "created_at": self._now(),

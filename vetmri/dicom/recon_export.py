@@ -1,0 +1,239 @@
+"""Reconstruct a raw exam file into DICOM series of a pet, registered in the records.
+
+:func:`write_raw_as_dicom` is what ``vetmri recon RAW.h5 --format dicom --pet P-...``
+runs: it finds or creates the pet's study (a study the worklist planned keeps its Study
+Instance UID and accession), reconstructs every series group, writes one MR series per
+image volume into the study folder (or another folder) and registers each series with
+its key parameters, raw file, DICOM folder and image count.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vetmri.errors import OperationFailedError, UserInputError
+
+if TYPE_CHECKING:
+    from vetmri.dicom.study import Equipment
+    from vetmri.records.models import Study as StudyRecord
+    from vetmri.records.store import RecordStore
+    from vetmri.recon import ReconOptions
+
+__all__ = ["RecordedSeries", "RawExportResult", "guess_region", "write_raw_as_dicom"]
+
+#: Words in series names that name a body region of the protocols.
+_REGION_WORDS = (
+    ("nasal", "nasal_cavity"), ("brain", "brain"), ("head", "brain"), ("cervical", "cervical_spine"),
+    ("thoracolumbar", "thoracolumbar_spine"), ("lumbar", "thoracolumbar_spine"), ("spine", "thoracolumbar_spine"),
+    ("stifle", "stifle"), ("knee", "stifle"), ("coelom", "coelom"), ("abdomen", "coelom"),
+)
+
+
+@dataclass(frozen=True)
+class RecordedSeries:
+    """One DICOM series written and registered.
+
+    Attributes
+    ----------
+    series_id : str
+        The series record (``SE-000042``).
+    group : str
+        The raw file's series group it came from.
+    number : int
+        Series Number.
+    description : str
+        Series Description.
+    folder : Path
+        Where its files are.
+    image_count : int
+        Files written.
+    series_instance_uid : str
+    """
+
+    series_id: str
+    group: str
+    number: int
+    description: str
+    folder: Path
+    image_count: int
+    series_instance_uid: str
+
+
+@dataclass(frozen=True)
+class RawExportResult:
+    """What :func:`write_raw_as_dicom` did.
+
+    Attributes
+    ----------
+    study : Study (records)
+        The study the series belong to.
+    study_created : bool
+        False when a planned study (from the worklist) or a given one was used.
+    raw_file : str
+        The raw file as registered (relative to the data folder).
+    series : tuple of RecordedSeries
+    """
+
+    study: "StudyRecord"
+    study_created: bool
+    raw_file: str
+    series: tuple[RecordedSeries, ...]
+
+
+def guess_region(series_names: list[str]) -> str | None:
+    """The body region the series names speak of (``"T2 brain tra"`` -> ``"brain"``), or None."""
+    for name in series_names:
+        words = re.split(r"[^a-z]+", name.lower())
+        for word, region in _REGION_WORDS:
+            if word in words:
+                return region
+    return None
+
+
+def _study_for(store: "RecordStore", pet_id: str, study_id: str | None, region: str | None,
+               names: list[str]) -> tuple["StudyRecord", bool]:
+    if study_id:
+        study = store.study(study_id)
+        if study.pet_id != store.pet(pet_id).id:
+            raise UserInputError(f"Study {study.id} belongs to pet {study.pet_id}, not {pet_id}; check --pet and --study.")
+        return study, False
+    pet = store.pet(pet_id)
+    planned = [s for s in store.studies_of_pet(pet.id) if s.status in ("planned", "scanning", "acquired")]
+    if planned:
+        return planned[0], False
+    region = region or guess_region(names)
+    if not region:
+        raise UserInputError("The raw data do not name the body region; give it with --region (such as brain or cervical_spine).")
+    return store.add_study(pet.id, region, status="acquired"), True
+
+
+def _registered_raw(store: "RecordStore", raw: Path, study: "StudyRecord") -> str:
+    """The raw file relative to the data folder; copied into the study folder when outside."""
+    data_dir = store.data_dir.resolve()
+    source = raw.resolve()
+    if source.is_relative_to(data_dir):
+        return source.relative_to(data_dir).as_posix()
+    target = store.data_dir / study.folder / "raw" / raw.name
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.stat().st_size != source.stat().st_size:
+            shutil.copy2(source, target)
+    except OSError as exc:
+        raise OperationFailedError(f"Could not copy {raw} into the study folder ({exc.strerror or exc}); check the disk.") from None
+    return target.relative_to(store.data_dir).as_posix()
+
+
+def write_raw_as_dicom(
+    raw: Path,
+    *,
+    store: "RecordStore",
+    pet_id: str,
+    uid_root: str,
+    region: str | None = None,
+    study_id: str | None = None,
+    out_dir: Path | None = None,
+    groups: list[str] | None = None,
+    options: "ReconOptions | None" = None,
+    equipment: "Equipment | None" = None,
+    clinic: str = "",
+    on_progress: Callable[[str, str, float], None] | None = None,
+) -> RawExportResult:
+    """Reconstruct ``raw`` and write its series as DICOM images of the pet ``pet_id``.
+
+    Parameters
+    ----------
+    raw : Path
+        An MRD raw file (one group per series).
+    store : RecordStore
+        The records: the pet, its owner, the study and the series go here.
+    pet_id : str
+        The pet (``P-000042``).
+    uid_root : str
+        Settings ``dicom.uid_root``.
+    region : str, optional
+        Body region of a new study; by default guessed from the series names.
+    study_id : str, optional
+        Add the series to this study; by default the pet's planned study (from the
+        worklist) or a new one.
+    out_dir : Path, optional
+        Write the series folders here instead of ``<study folder>/dicom``; the records
+        keep their folder only when it lies inside the data folder.
+    groups : list of str, optional
+        Only these series groups.
+    on_progress : callable, optional
+        ``(group, stage, fraction)`` while reconstructing.
+
+    Raises
+    ------
+    UserInputError
+        Unknown pet or study, unreadable raw data, no region.
+    OperationFailedError
+        The files could not be written.
+    """
+    from vetmri.dicom.from_recon import acquisition_parameters, image_volume, key_parameters
+    from vetmri.dicom.from_records import animal_patient, body_part_for_region, dicom_study
+    from vetmri.dicom.study import Series
+    from vetmri.dicom.writer import series_folder_name, write_mr_series
+    from vetmri.rawdata import list_groups, read_series
+    from vetmri.recon import ReconOptions, reconstruct_raw
+
+    available = list_groups(raw)
+    if not available:
+        raise UserInputError(f"{raw} holds no MRD series groups; give a raw data file written by the scanner or another MRD tool.")
+    for group in groups or []:
+        if group not in available:
+            raise UserInputError(f"{raw} has no series group '{group}' (groups: {', '.join(available)}).")
+    chosen = groups or available
+    raw_series = [read_series(raw, group) for group in chosen]
+    study, created = _study_for(store, pet_id, study_id, region, [s.header.series_name or s.group for s in raw_series])
+    context = store.study_context(study.id)
+    patient = animal_patient(context, clinic=clinic)
+    general = dicom_study(study)
+    raw_file = _registered_raw(store, raw, study)
+    data_dir = store.data_dir.resolve()
+    target_root = out_dir if out_dir is not None else store.data_dir / study.folder / "dicom"
+    used = {s.number for s in store.series_of_study(study.id)}
+    recorded = []
+    for series_raw in raw_series:
+        header = series_raw.header
+        progress = None if on_progress is None else (lambda stage, fraction, g=series_raw.group: on_progress(g, stage, fraction))
+        images = reconstruct_raw(series_raw, options or ReconOptions(), progress)
+        dwell = series_raw.acquisitions[0].sample_time_s if series_raw.acquisitions else None
+        acquisition = acquisition_parameters(header, sample_time_s=dwell)
+        base_name = header.series_name or series_raw.group
+        for volume in images.volumes:
+            number = max(used, default=0) + 1
+            used.add(number)
+            suffix = (f" echo {volume.contrast + 1}" if len(images.volumes) > 1 and volume.contrast else "") + \
+                     (f" rep {volume.repetition + 1}" if volume.repetition else "")
+            description = (base_name + suffix)[:64]
+            series = Series(
+                number=number, description=description, body_part=body_part_for_region(study.region),
+                acquisition=acquisition if not volume.contrast else _with_echo(acquisition, volume.echo_time_s),
+                protocol_name=base_name[:64],
+            )
+            folder = target_root / series_folder_name(series)
+            written = write_mr_series(patient, general, series, image_volume(volume), folder,
+                                      uid_root=uid_root, equipment=equipment)
+            resolved = folder.resolve()
+            dicom_folder = resolved.relative_to(data_dir).as_posix() if resolved.is_relative_to(data_dir) else ""
+            record = store.add_series(
+                study.id, description, number=number, parameters=key_parameters(header),
+                series_uid=written.series_instance_uid, raw_file=raw_file, dicom_folder=dicom_folder,
+                image_count=len(written.paths),
+            )
+            recorded.append(RecordedSeries(record.id, series_raw.group, number, description, folder,
+                                           len(written.paths), written.series_instance_uid))
+    study = store.set_study_status(study.id, "reconstructed")
+    return RawExportResult(study=study, study_created=created, raw_file=raw_file, series=tuple(recorded))
+
+
+def _with_echo(acquisition, echo_time_s: float):
+    from dataclasses import replace
+
+    return replace(acquisition, echo_time_s=echo_time_s) if echo_time_s > 0 else acquisition
