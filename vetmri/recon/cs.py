@@ -32,11 +32,14 @@ __all__ = ["TV_WEIGHT_PER_SIGMA", "CSResult", "coil_maps_from_calibration", "tv_
 TV_WEIGHT_PER_SIGMA = 1.0
 
 #: Iterations of the solvers.
-TV_ITERATIONS = 80
+TV_ITERATIONS = 100
 
 #: ADMM penalty of the single-coil split-Bregman solver (relative to the unit weight of
 #: the data term; invariant to the intensity scale of the data).
-ADMM_RHO = 1.5
+ADMM_RHO = 2.0
+
+#: Over-relaxation of the split-Bregman iterations (1 is plain ADMM).
+ADMM_RELAXATION = 1.8
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,7 +97,7 @@ def tv_recon(kspace: np.ndarray, sampled: np.ndarray, *, sigma: float, ndim: int
     mask = sampled[..., None].astype(np.float32)
     if kspace.shape[0] == 1:
         y = kspace[0] * mask
-        solver = SplitBregmanTV(y, mask, lam, rho=ADMM_RHO, iterations=iterations)
+        solver = SplitBregmanTV(y, mask, lam, rho=ADMM_RHO, alpha=ADMM_RELAXATION, iterations=iterations)
     else:
         maps = coil_maps_from_calibration(kspace, sampled, ndim)
         A = sense_operator(mask, maps, ndim)

@@ -69,7 +69,7 @@ class ReconOptions:
     average: bool = True
     partial_fourier: bool = True
     shading_correction: str = "auto"
-    cs_iterations: int = 80
+    cs_iterations: int = 100
 
     def __post_init__(self) -> None:
         for name, value, allowed in (
