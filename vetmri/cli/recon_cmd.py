@@ -15,6 +15,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the images")
     parser.add_argument("--format", choices=("npy", "png", "dicom"), default="npy", help="output format (default npy)")
     parser.add_argument("--method", choices=("auto", "fft", "cs"), default="auto", help="auto: compressed sensing when undersampled")
+    parser.add_argument("--regulariser", choices=("tv", "wavelet"), default=None, help="compressed-sensing regulariser: total variation (default) or L1 wavelet")
+    parser.add_argument("--partial-fourier", choices=("pocs", "homodyne", "off"), default="pocs", help="fill the skipped lines of a partial-Fourier scan (default pocs)")
     parser.add_argument("--denoise", choices=("none", "nlm", "tv"), default="none", help="denoise the complex image (noise level from the noise scan)")
     parser.add_argument("--group", metavar="NAME", help="reconstruct only this series group (default: all)")
     parser.add_argument("--json", action="store_true", help="print what was written as JSON")
@@ -26,6 +28,8 @@ def _recon(args: argparse.Namespace) -> int:
 
     if args.format == "dicom":
         raise UserInputError("DICOM output needs the pet's record (--pet) and comes with the DICOM writer; use --format npy or png for now.")
+    if args.regulariser is not None and args.method == "fft":
+        raise UserInputError("--regulariser chooses the compressed-sensing regulariser and does nothing with --method fft; use --method cs (or auto) or leave it out.")
     from vetmri.rawdata import list_groups
     from vetmri.recon import ReconOptions, reconstruct_series
     from vetmri.recon.export import write_series
@@ -37,7 +41,11 @@ def _recon(args: argparse.Namespace) -> int:
         if args.group not in groups:
             raise UserInputError(f"{args.raw} has no series group '{args.group}' (groups: {', '.join(groups)}).")
         groups = [args.group]
-    options = ReconOptions(method=args.method, denoise=args.denoise)
+    options = ReconOptions(
+        method=args.method, denoise=args.denoise, cs_regulariser=args.regulariser or "tv",
+        partial_fourier=args.partial_fourier != "off",
+        partial_fourier_method="pocs" if args.partial_fourier == "off" else args.partial_fourier,
+    )
     summary = []
     for number, group in enumerate(groups, 1):
         def progress(stage: str, fraction: float, group: str = group, number: int = number) -> None:

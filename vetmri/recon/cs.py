@@ -119,16 +119,24 @@ def wavelet_recon(kspace: np.ndarray, sampled: np.ndarray, *, sigma: float, ndim
     A = sense_operator(mask, maps, ndim)
     y = kspace * mask
 
+    rng = np.random.default_rng(0)
+    level = 3
+
     def soft(x: np.ndarray, step: float) -> np.ndarray:
+        # random circular shifts (cycle spinning) make the decimated transform shift
+        # invariant on average: without them the tiles of the coarse scales show
+        shift = tuple(int(v) for v in rng.integers(0, 2**level, x.ndim))
+        x = np.roll(x, shift, axis=tuple(range(x.ndim)))
         out = []
         for part in (x.real, x.imag):
-            coeffs = pywt.wavedecn(part, "db4", mode="periodization", level=3)
+            coeffs = pywt.wavedecn(part, "db4", mode="periodization", level=level)
             arr, slices = pywt.coeffs_to_array(coeffs)
             approx = np.zeros(arr.shape, bool)
             approx[slices[0]] = True
             shrunk = np.where(approx, arr, np.sign(arr) * np.maximum(np.abs(arr) - lam * step, 0))
             out.append(pywt.waverecn(pywt.array_to_coeffs(shrunk, slices, output_format="wavedecn"), "db4", mode="periodization"))
-        return (out[0] + 1j * out[1])[tuple(slice(0, n) for n in x.shape)]
+        shrunk_image = (out[0] + 1j * out[1])[tuple(slice(0, n) for n in x.shape)]
+        return np.roll(shrunk_image, tuple(-v for v in shift), axis=tuple(range(x.ndim)))
 
     solver = FISTA(A, y, soft, A.adjoint(y), iterations=iterations)
     return CSResult(image=run(solver), lam=lam, iterations=iterations, regulariser="L1 wavelet (db4)")
