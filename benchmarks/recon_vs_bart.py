@@ -142,7 +142,7 @@ def main() -> int:
         for data in dict.fromkeys(r[0] for r in rows):
             ours = next(r for r in rows if r[0] == data and r[1] == "vetmri TV")
             bart = next(r for r in rows if r[0] == data and "best" in r[1])
-            quick = next(r for r in rows if r[0] == data and "-i 30" in r[1])
+            quick = next(r for r in rows if r[0] == data and "default" in r[1])
             print(f"{data}: SSIM vetmri / BART best = {ours[3] / bart[3]:.4f}, time vetmri / BART -i 30 = {ours[4] / quick[4]:.2f}, time vetmri / BART best = {ours[4] / bart[4]:.3f}")
     return 0
 

@@ -105,12 +105,16 @@ class SplitBregmanTV:
     lam : float
     rho : float
         ADMM penalty (relative to the unit weight of the data term).
+    rho_start, rho_every : float or None, int
+        Continuation: start with the penalty ``rho_start`` and double it every
+        ``rho_every`` iterations until ``rho`` (a small penalty fits the data and removes
+        the aliasing quickly, a larger one then finishes the total variation faster).
     alpha : float
         Over-relaxation, 1 for plain ADMM.
     iterations : int
     """
 
-    def __init__(self, y: np.ndarray, mask: np.ndarray, lam: float, *, rho: float, alpha: float = 1.8, iterations: int = 30) -> None:
+    def __init__(self, y: np.ndarray, mask: np.ndarray, lam: float, *, rho: float, rho_start: float | None = None, rho_every: int = 10, alpha: float = 1.8, iterations: int = 30) -> None:
         self.ndim = y.ndim
         self.axes = tuple(range(self.ndim))
         m = np.fft.ifftshift(np.broadcast_to(mask, y.shape)).astype(np.float32)
@@ -120,18 +124,16 @@ class SplitBregmanTV:
             shape = [1] * self.ndim
             shape[axis] = n
             lap += (2 - 2 * np.cos(2 * np.pi * np.fft.fftfreq(n))).astype(np.float32).reshape(shape)
-        self.lam, self.rho, self.alpha = lam, rho, alpha
-        denominator = m + np.float32(rho) * lap
-        denominator[denominator == 0] = 1.0
-        # multiply: a complex-by-real division costs 4 times more
-        self.inverse_denominator = (1 / denominator).astype(np.float32)
+        self.lam, self.alpha = lam, alpha
+        self._m, self._lap = m, lap
+        self.rho_final, self.rho_every = rho, rho_every
+        self._set_rho(rho if rho_start is None else min(rho_start, rho))
         self.x_shifted = np.fft.ifftn(self.my, axes=self.axes, norm="ortho").astype(np.complex64)
         self.z = _forward_differences(self.x_shifted)
         self.u = np.zeros_like(self.z)
         self._v, self._w = np.empty_like(self.z), np.empty_like(self.z)
         self._k, self._x_buffer = np.empty_like(self.x_shifted), np.empty_like(self.x_shifted)
-        self._parts, self._parts2 = np.empty(self.z.shape, np.float32), np.empty(self.z.shape, np.float32)
-        self._norm = np.empty(y.shape, np.float32)
+        self._norm, self._part = np.empty(y.shape, np.float32), np.empty(y.shape, np.float32)
         self.iterations = iterations
         self.iteration = 0
 
@@ -139,6 +141,13 @@ class SplitBregmanTV:
     def x(self) -> np.ndarray:
         """The current image, centred, shape ([nz,] ny, nx), complex64."""
         return np.fft.fftshift(self.x_shifted)
+
+    def _set_rho(self, rho: float) -> None:
+        denominator = self._m + np.float32(rho) * self._lap
+        denominator[denominator == 0] = 1.0
+        # multiply: a complex-by-real division costs 4 times more
+        self.inverse_denominator = (1 / denominator).astype(np.float32)
+        self.rho = rho
 
     def update(self) -> None:
         # every intermediate lives in a buffer kept between iterations: freshly allocated
@@ -156,9 +165,12 @@ class SplitBregmanTV:
         np.multiply(self.z, np.float32(1 - self.alpha), out=w)
         v += w
         v += self.u
-        np.square(v.real, out=self._parts)
-        self._parts += np.square(v.imag, out=self._parts2)
-        np.sum(self._parts, axis=0, out=norm)
+        np.abs(v[0], out=norm)  # |.| per component is 3x faster than real² + imag² views
+        np.square(norm, out=norm)
+        for component in v[1:]:
+            np.abs(component, out=self._part)
+            np.square(self._part, out=self._part)
+            norm += self._part
         np.sqrt(norm, out=norm)
         np.maximum(norm, np.float32(1e-12), out=norm)
         np.divide(np.float32(self.lam / self.rho), norm, out=norm)
@@ -167,6 +179,10 @@ class SplitBregmanTV:
         np.multiply(v, norm[None], out=self.z)
         np.subtract(v, self.z, out=self.u)
         self.iteration += 1
+        if self.iteration % self.rho_every == 0 and self.rho < self.rho_final:
+            factor = min(2.0, self.rho_final / self.rho)
+            self._set_rho(self.rho * factor)
+            self.u *= np.float32(1 / factor)  # u is the dual variable divided by ρ
 
     def done(self) -> bool:
         return self.iteration >= self.iterations
