@@ -30,7 +30,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from vetmri.recon.analytic_phantom import brain_phantom, kspace_on_grid, rasterise  # noqa: E402
-from vetmri.recon.cs import tv_recon  # noqa: E402
+from vetmri.recon.cs import tv_recon, wavelet_recon  # noqa: E402
 from vetmri.recon.fft import ifftc  # noqa: E402
 from vetmri.recon.qa import nrmse, ssim  # noqa: E402
 from vetmri.recon.sampling import poisson_disc_mask, variable_density_mask  # noqa: E402
@@ -100,6 +100,9 @@ def main() -> int:
             rows.append((f"2D R={R}", "zero filled", *_scores(zf, truth), 0.0))
             ours, t_ours = _fastest(lambda: tv_recon(k[None], mask, sigma=sigma).image)
             rows.append((f"2D R={R}", "vetmri TV", *_scores(ours, truth), t_ours * 1e3))
+            start = time.perf_counter()
+            wavelet = wavelet_recon(k[None], mask, sigma=sigma).image
+            rows.append((f"2D R={R}", "vetmri L1 wavelet", *_scores(wavelet, truth), (time.perf_counter() - start) * 1e3))
             if have_bart:
                 best = None
                 for lam in LAMBDAS:

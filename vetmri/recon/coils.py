@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["adaptive_combine", "rss_combine", "walsh_maps"]
+__all__ = ["adaptive_combine", "rss_combine", "tile_interpolation_matrix", "walsh_maps"]
 
 
 def rss_combine(coil_images: np.ndarray) -> np.ndarray:
@@ -61,7 +61,7 @@ def walsh_maps(coil_images: np.ndarray, *, block: int = 8, neighbourhood_blocks:
     v = v * np.exp(-1j * np.angle(v[..., int(np.argmax(power))]))[..., None]
     v = np.moveaxis(v, -1, 0)
     parts = np.concatenate([v.real, v.imag]).astype(np.float32)  # real interpolation: 10x faster
-    parts = _bilinear_matrix(ny, by, block) @ parts @ _bilinear_matrix(nx, bx, block).T
+    parts = tile_interpolation_matrix(ny, by, block) @ parts @ tile_interpolation_matrix(nx, bx, block).T
     weights = parts[:coils] + 1j * parts[coils:]
     norm = np.sum(weights.real**2 + weights.imag**2, axis=0)
     weights *= 1 / np.sqrt(np.maximum(norm, np.float32(1e-24)))
@@ -93,8 +93,10 @@ def _neighbourhood_sum(tiles: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def _bilinear_matrix(n: int, tiles: int, block: int) -> np.ndarray:
-    """Linear interpolation from tile centres to pixels: shape (n, tiles), float32."""
+def tile_interpolation_matrix(n: int, tiles: int, block: int) -> np.ndarray:
+    """Linear interpolation from the centres of ``tiles`` tiles of ``block`` pixels to
+    ``n`` pixels (constant beyond the outer centres): shape (n, tiles), float32.
+    ``M_rows @ coarse @ M_cols.T`` upsamples a (tiles_y, tiles_x) array."""
     position = (np.arange(n) + 0.5) / block - 0.5  # pixel centres in tile-centre units
     position = np.clip(position, 0, tiles - 1)
     low = np.minimum(np.floor(position).astype(int), max(tiles - 2, 0))

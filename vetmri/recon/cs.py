@@ -36,6 +36,9 @@ TV_WEIGHT_PER_SIGMA = 1.0
 #: 1D-undersampled slice (benchmarks/recon_vs_bart.py: past BART's best SSIM at 20 of them).
 TV_ITERATIONS = {2: 100, 3: 30}
 
+#: Iterations of the primal-dual solver for several coils (SENSE), 2D or 3D.
+SENSE_TV_ITERATIONS = 100
+
 #: ADMM penalty of the single-coil split-Bregman solver (relative to the unit weight of
 #: the data term; invariant to the intensity scale of the data), reached by doubling from
 #: ADMM_RHO_START every ADMM_RHO_EVERY iterations.
@@ -93,7 +96,7 @@ def tv_recon(kspace: np.ndarray, sampled: np.ndarray, *, sigma: float, ndim: int
     ndim : int
         2 for a slice, 3 for a slab.
     iterations : int or None
-        None: ``TV_ITERATIONS[ndim]``.
+        None: ``TV_ITERATIONS[ndim]`` for one coil, ``SENSE_TV_ITERATIONS`` for several.
 
     Returns
     -------
@@ -102,7 +105,7 @@ def tv_recon(kspace: np.ndarray, sampled: np.ndarray, *, sigma: float, ndim: int
     """
     lam = weight_per_sigma * sigma
     if iterations is None:
-        iterations = TV_ITERATIONS[ndim]
+        iterations = TV_ITERATIONS[ndim] if kspace.shape[0] == 1 else SENSE_TV_ITERATIONS
     mask = sampled[..., None].astype(np.float32)
     if kspace.shape[0] == 1:
         y = kspace[0] * mask
