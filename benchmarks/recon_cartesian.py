@@ -42,7 +42,11 @@ def main() -> int:
         raw = read_series(path, "00_t2")
         t_read = time.perf_counter() - start
         rows = []
-        for name, options in (("vetmri adaptive combine", ReconOptions()), ("vetmri RSS, no shading corr.", ReconOptions(coil_combine="rss", shading_correction="off"))):
+        for name, options in (
+            ("vetmri default (adaptive combine + shading corr.)", ReconOptions()),
+            ("vetmri adaptive combine, no shading corr.", ReconOptions(shading_correction="off")),
+            ("vetmri RSS, no shading corr.", ReconOptions(coil_combine="rss", shading_correction="off")),
+        ):
             start = time.perf_counter()
             reconstruct_raw(raw, options)
             rows.append((name, (time.perf_counter() - start) * 1e3 / SLICES))

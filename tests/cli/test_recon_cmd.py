@@ -65,3 +65,29 @@ def test_unknown_group_exits_2(run_vetmri, tmp_path):
     Scan().write(raw)
     result = run_vetmri("recon", str(raw), "--out", str(tmp_path / "o"), "--group", "07_x")
     assert result.returncode == 2 and "00_t2" in result.stderr
+
+
+def test_wavelet_regulariser_and_homodyne_are_selectable(run_vetmri, tmp_path):
+    from vetmri.recon.sampling import variable_density_mask
+
+    raw = tmp_path / "exam.h5"
+    Scan(lines_sampled=variable_density_mask(64, 2.5, seed=1)).write(raw, "cs", 0)
+    lines = np.zeros(64, bool)
+    lines[24:] = True
+    Scan(lines_sampled=lines, seed=2).write(raw, "pf", 1)
+    out = tmp_path / "images"
+    result = run_vetmri("recon", str(raw), "--out", str(out), "--regulariser", "wavelet", "--partial-fourier", "homodyne")
+    assert result.returncode == 0, result.stderr
+    assert "compressed sensing (L1 wavelet)" in json.loads((out / "00_cs.json").read_text())["steps"]
+    assert "partial Fourier (homodyne)" in json.loads((out / "01_pf.json").read_text())["steps"]
+    off = run_vetmri("recon", str(raw), "--out", str(tmp_path / "off"), "--group", "01_pf", "--partial-fourier", "off")
+    assert off.returncode == 0, off.stderr
+    assert not any(step.startswith("partial Fourier") for step in json.loads((tmp_path / "off" / "01_pf.json").read_text())["steps"])
+
+
+def test_regulariser_with_plain_fft_is_refused(run_vetmri, tmp_path):
+    raw = tmp_path / "exam.h5"
+    Scan().write(raw)
+    result = run_vetmri("recon", str(raw), "--out", str(tmp_path / "o"), "--method", "fft", "--regulariser", "wavelet")
+    assert result.returncode == 2
+    assert "--method cs" in result.stderr and "Traceback" not in result.stderr

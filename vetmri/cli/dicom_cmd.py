@@ -278,7 +278,7 @@ def recon_to_dicom(args: argparse.Namespace) -> int:
     from vetmri.dicom.recon_export import write_raw_as_dicom
     from vetmri.dicom.study import Equipment
     from vetmri.errors import UserInputError
-    from vetmri.recon import ReconOptions
+    from vetmri.cli.recon_cmd import recon_options
     from vetmri.settings import load_settings
 
     if not args.pet:
@@ -292,7 +292,7 @@ def recon_to_dicom(args: argparse.Namespace) -> int:
         result = write_raw_as_dicom(
             args.raw, store=store, pet_id=args.pet, uid_root=settings.dicom.uid_root, region=args.region,
             out_dir=args.out, groups=[args.group] if args.group else None,
-            options=ReconOptions(method=args.method, denoise=args.denoise),
+            options=recon_options(args),
             equipment=Equipment(station_name=settings.dicom.ae_title), on_progress=progress,
         )
     print(file=sys.stderr)

@@ -15,6 +15,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, metavar="DIR", help="folder for the images (DICOM: default the study folder)")
     parser.add_argument("--format", choices=("npy", "png", "dicom"), default="npy", help="output format (default npy)")
     parser.add_argument("--method", choices=("auto", "fft", "cs"), default="auto", help="auto: compressed sensing when undersampled")
+    parser.add_argument("--regulariser", choices=("tv", "wavelet"), default=None, help="compressed-sensing regulariser: total variation (default) or L1 wavelet")
+    parser.add_argument("--partial-fourier", choices=("pocs", "homodyne", "off"), default="pocs", help="fill the skipped lines of a partial-Fourier scan (default pocs)")
     parser.add_argument("--denoise", choices=("none", "nlm", "tv"), default="none", help="denoise the complex image (noise level from the noise scan)")
     parser.add_argument("--group", metavar="NAME", help="reconstruct only this series group (default: all)")
     parser.add_argument("--json", action="store_true", help="print what was written as JSON")
@@ -23,9 +25,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_recon)
 
 
+def recon_options(args: argparse.Namespace) -> "ReconOptions":
+    """The reconstruction options the command line asked for (shared with DICOM output)."""
+    from vetmri.recon import ReconOptions
+
+    return ReconOptions(
+        method=args.method, denoise=args.denoise, cs_regulariser=args.regulariser or "tv",
+        partial_fourier=args.partial_fourier != "off",
+        partial_fourier_method="pocs" if args.partial_fourier == "off" else args.partial_fourier,
+    )
+
+
 def _recon(args: argparse.Namespace) -> int:
     from vetmri.errors import UserInputError
 
+    if args.regulariser is not None and args.method == "fft":
+        raise UserInputError("--regulariser chooses the compressed-sensing regulariser and does nothing with --method fft; use --method cs (or auto) or leave it out.")
     if args.format == "dicom":
         from vetmri.cli.dicom_cmd import recon_to_dicom
 
@@ -33,7 +48,7 @@ def _recon(args: argparse.Namespace) -> int:
     if args.out is None:
         raise UserInputError("Give the folder for the images with --out DIR.")
     from vetmri.rawdata import list_groups
-    from vetmri.recon import ReconOptions, reconstruct_series
+    from vetmri.recon import reconstruct_series
     from vetmri.recon.export import write_series
 
     groups = list_groups(args.raw)
@@ -43,7 +58,7 @@ def _recon(args: argparse.Namespace) -> int:
         if args.group not in groups:
             raise UserInputError(f"{args.raw} has no series group '{args.group}' (groups: {', '.join(groups)}).")
         groups = [args.group]
-    options = ReconOptions(method=args.method, denoise=args.denoise)
+    options = recon_options(args)
     summary = []
     for number, group in enumerate(groups, 1):
         def progress(stage: str, fraction: float, group: str = group, number: int = number) -> None:

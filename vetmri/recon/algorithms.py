@@ -86,62 +86,139 @@ class PrimalDualTV:
 
 
 class SplitBregmanTV:
-    """ADMM (split Bregman, Goldstein and Osher 2009) for ½‖M F x − y‖² + λ ‖∇x‖_1 with a
-    single coil on a Cartesian grid and periodic differences: both M and ∇ᴴ∇ are diagonal
-    in k-space, so the x-update is exact and elementwise, and few iterations suffice.
+    """Over-relaxed ADMM (split Bregman, Goldstein and Osher 2009) for
+    ½‖M F x − y‖² + λ ‖∇x‖_1 with a single coil on a Cartesian grid and periodic
+    differences: both M and ∇ᴴ∇ are diagonal in k-space, so the x-update is exact and
+    elementwise.
+
+    The iterations run on the ifftshifted image and k-space (total variation with periodic
+    differences does not change under a circular shift), so each costs one forward and one
+    inverse FFT and no shifts; all arrays are complex64 and updated in place. Relaxation
+    ``alpha`` in (1, 2) (Eckstein and Bertsekas 1992) roughly halves the iterations needed
+    for the same result.
 
     Parameters
     ----------
     y : ndarray of shape ([nz,] ny, nx)
-        Measured k-space (zero where not sampled).
+        Measured centred k-space (zero where not sampled).
     mask : ndarray broadcastable to ``y``, 0/1
     lam : float
     rho : float
-        ADMM penalty.
+        ADMM penalty (relative to the unit weight of the data term).
+    rho_start, rho_every : float or None, int
+        Continuation: start with the penalty ``rho_start`` and double it every
+        ``rho_every`` iterations until ``rho`` (a small penalty fits the data and removes
+        the aliasing quickly, a larger one then finishes the total variation faster).
+    alpha : float
+        Over-relaxation, 1 for plain ADMM.
     iterations : int
     """
 
-    def __init__(self, y: np.ndarray, mask: np.ndarray, lam: float, *, rho: float, iterations: int = 30) -> None:
+    def __init__(self, y: np.ndarray, mask: np.ndarray, lam: float, *, rho: float, rho_start: float | None = None, rho_every: int = 10, alpha: float = 1.8, iterations: int = 30) -> None:
         self.ndim = y.ndim
-        self.axes = tuple(range(-self.ndim, 0))
-        self.mask = np.broadcast_to(mask, y.shape).astype(np.float32)
-        self.my = (self.mask * y).astype(np.complex64)
-        lap = np.zeros(y.shape)
+        self.axes = tuple(range(self.ndim))
+        m = np.fft.ifftshift(np.broadcast_to(mask, y.shape)).astype(np.float32)
+        self.my = (m * np.fft.ifftshift(y)).astype(np.complex64)
+        lap = np.zeros(y.shape, np.float32)
         for axis, n in enumerate(y.shape):
-            freq = (np.arange(n) - n // 2) / n
             shape = [1] * self.ndim
             shape[axis] = n
-            lap = lap + (2 - 2 * np.cos(2 * np.pi * freq)).reshape(shape)
-        self.lam, self.rho = lam, rho
-        self.denominator = (self.mask + rho * lap).astype(np.float32)
-        self.denominator[self.denominator == 0] = 1.0
-        self.x = ifftc(self.my, self.axes).astype(np.complex64)
-        self.z = self._grad(self.x)
+            lap += (2 - 2 * np.cos(2 * np.pi * np.fft.fftfreq(n))).astype(np.float32).reshape(shape)
+        self.lam, self.alpha = lam, alpha
+        self._m, self._lap = m, lap
+        self.rho_final, self.rho_every = rho, rho_every
+        self._set_rho(rho if rho_start is None else min(rho_start, rho))
+        self.x_shifted = np.fft.ifftn(self.my, axes=self.axes, norm="ortho").astype(np.complex64)
+        self.z = _forward_differences(self.x_shifted)
         self.u = np.zeros_like(self.z)
+        self._v, self._w = np.empty_like(self.z), np.empty_like(self.z)
+        self._k, self._x_buffer = np.empty_like(self.x_shifted), np.empty_like(self.x_shifted)
+        self._norm, self._part = np.empty(y.shape, np.float32), np.empty(y.shape, np.float32)
         self.iterations = iterations
         self.iteration = 0
 
-    @staticmethod
-    def _grad(x: np.ndarray) -> np.ndarray:
-        return np.stack([np.roll(x, -1, axis=a) - x for a in range(x.ndim)])
+    @property
+    def x(self) -> np.ndarray:
+        """The current image, centred, shape ([nz,] ny, nx), complex64."""
+        return np.fft.fftshift(self.x_shifted)
 
-    @staticmethod
-    def _grad_adjoint(g: np.ndarray) -> np.ndarray:
-        return sum(np.roll(g[a], 1, axis=a) - g[a] for a in range(g.shape[0]))
+    def _set_rho(self, rho: float) -> None:
+        denominator = self._m + np.float32(rho) * self._lap
+        denominator[denominator == 0] = 1.0
+        # multiply: a complex-by-real division costs 4 times more
+        self.inverse_denominator = (1 / denominator).astype(np.float32)
+        self.rho = rho
 
     def update(self) -> None:
-        rhs = self.my + self.rho * fftc(self._grad_adjoint(self.z - self.u), self.axes)
-        self.x = ifftc(rhs / self.denominator, self.axes).astype(np.complex64)
-        gx = self._grad(self.x)
-        v = gx + self.u
-        norm = np.sqrt(np.sum(np.abs(v) ** 2, axis=0))
-        shrink = np.maximum(1 - (self.lam / self.rho) / np.maximum(norm, 1e-12), 0)
-        self.z = (v * shrink[None]).astype(np.complex64)
-        self.u = (v - self.z).astype(np.complex64)
+        # every intermediate lives in a buffer kept between iterations: freshly allocated
+        # arrays of this size cost page faults that doubled the time per iteration
+        w, k, v, norm = self._w, self._k, self._v, self._norm
+        np.subtract(self.z, self.u, out=w)
+        _forward_differences_adjoint(w, out=self._x_buffer)
+        np.fft.fftn(self._x_buffer, axes=self.axes, norm="ortho", out=k)
+        k *= np.float32(self.rho)
+        k += self.my
+        k *= self.inverse_denominator
+        np.fft.ifftn(k, axes=self.axes, norm="ortho", out=self.x_shifted)
+        _forward_differences(self.x_shifted, out=v)
+        v *= np.float32(self.alpha)
+        np.multiply(self.z, np.float32(1 - self.alpha), out=w)
+        v += w
+        v += self.u
+        np.abs(v[0], out=norm)  # |.| per component is 3x faster than real² + imag² views
+        np.square(norm, out=norm)
+        for component in v[1:]:
+            np.abs(component, out=self._part)
+            np.square(self._part, out=self._part)
+            norm += self._part
+        np.sqrt(norm, out=norm)
+        np.maximum(norm, np.float32(1e-12), out=norm)
+        np.divide(np.float32(self.lam / self.rho), norm, out=norm)
+        np.subtract(np.float32(1), norm, out=norm)
+        np.maximum(norm, np.float32(0), out=norm)
+        np.multiply(v, norm[None], out=self.z)
+        np.subtract(v, self.z, out=self.u)
         self.iteration += 1
+        if self.iteration % self.rho_every == 0 and self.rho < self.rho_final:
+            factor = min(2.0, self.rho_final / self.rho)
+            self._set_rho(self.rho * factor)
+            self.u *= np.float32(1 / factor)  # u is the dual variable divided by ρ
 
     def done(self) -> bool:
         return self.iteration >= self.iterations
+
+
+def _forward_differences(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Periodic forward differences along every axis: (ndim, *x.shape)."""
+    if out is None:
+        out = np.empty((x.ndim,) + x.shape, x.dtype)
+    for a in range(x.ndim):
+        head = [slice(None)] * x.ndim
+        tail = [slice(None)] * x.ndim
+        head[a], tail[a] = slice(None, -1), slice(1, None)
+        last, first = list(head), list(head)
+        last[a], first[a] = slice(-1, None), slice(0, 1)
+        np.subtract(x[tuple(tail)], x[tuple(head)], out=out[a][tuple(head)])
+        np.subtract(x[tuple(first)], x[tuple(last)], out=out[a][tuple(last)])
+    return out
+
+
+def _forward_differences_adjoint(g: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Adjoint of :func:`_forward_differences` (minus the periodic divergence)."""
+    ndim = g.ndim - 1
+    if out is None:
+        out = np.empty(g.shape[1:], g.dtype)
+    out[...] = 0
+    for a in range(ndim):
+        head = [slice(None)] * ndim
+        tail = [slice(None)] * ndim
+        head[a], tail[a] = slice(None, -1), slice(1, None)
+        first, last = list(head), list(head)
+        first[a], last[a] = slice(0, 1), slice(-1, None)
+        out[tuple(tail)] += g[a][tuple(head)]
+        out[tuple(first)] += g[a][tuple(last)]
+        out -= g[a]
+    return out
 
 
 class FISTA:

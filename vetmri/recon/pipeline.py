@@ -22,7 +22,7 @@ import numpy as np
 from vetmri.errors import UserInputError
 from vetmri.rawdata import RawSeries, SeriesHeader, read_series
 from vetmri.recon.coils import adaptive_combine, rss_combine
-from vetmri.recon.cs import tv_recon
+from vetmri.recon.cs import tv_recon, wavelet_recon
 from vetmri.recon.drift import correct_drift
 from vetmri.recon.fft import fftc, ifftc
 from vetmri.recon.geometry import slice_geometries
@@ -30,13 +30,14 @@ from vetmri.recon.grid import KSpace, grid_kspace
 from vetmri.recon.images import ImageVolume, SeriesImages
 from vetmri.recon.intensity import shading_correction
 from vetmri.recon.noise import estimate_noise_sigma_from_kspace, noise_model_from_scan, prewhiten
-from vetmri.recon.partial_fourier import detect_partial_fourier, pocs
+from vetmri.recon.partial_fourier import PARTIAL_FOURIER_METHODS, detect_partial_fourier, fill_partial_fourier
 from vetmri.recon.readouts import stack_readouts
 from vetmri.recon.sampling import is_undersampled
 
-__all__ = ["METHODS", "COIL_COMBINES", "DENOISERS", "ReconOptions", "reconstruct_raw", "reconstruct_series"]
+__all__ = ["METHODS", "COIL_COMBINES", "CS_REGULARISERS", "DENOISERS", "PARTIAL_FOURIER_METHODS", "ReconOptions", "reconstruct_raw", "reconstruct_series"]
 
 METHODS = ("auto", "fft", "cs")
+CS_REGULARISERS = ("tv", "wavelet")
 COIL_COMBINES = ("adaptive", "rss")
 DENOISERS = ("none", "nlm", "tv")
 
@@ -55,9 +56,14 @@ class ReconOptions:
         Denoise the complex image (noise level from the noise scan).
     coil_combine : "adaptive" or "rss"
     prewhiten, drift_correction, remove_oversampling, average, partial_fourier : bool
+    partial_fourier_method : "pocs" or "homodyne"
+        How skipped lines of a partial-Fourier scan are filled.
     shading_correction : "auto", "on" or "off"
         ``auto`` corrects coil shading for multi-channel coils.
-    cs_iterations : int
+    cs_regulariser : "tv" or "wavelet"
+        Total variation (split Bregman / primal-dual) or L1 wavelet (FISTA).
+    cs_iterations : int or None
+        None: the regulariser's own default (100 for TV, 30 for wavelet).
     """
 
     method: str = "auto"
@@ -68,8 +74,10 @@ class ReconOptions:
     remove_oversampling: bool = True
     average: bool = True
     partial_fourier: bool = True
+    partial_fourier_method: str = "pocs"
     shading_correction: str = "auto"
-    cs_iterations: int = 80
+    cs_regulariser: str = "tv"
+    cs_iterations: int | None = None
 
     def __post_init__(self) -> None:
         for name, value, allowed in (
@@ -77,6 +85,8 @@ class ReconOptions:
             ("denoise", self.denoise, DENOISERS),
             ("coil_combine", self.coil_combine, COIL_COMBINES),
             ("shading_correction", self.shading_correction, ("auto", "on", "off")),
+            ("partial_fourier_method", self.partial_fourier_method, PARTIAL_FOURIER_METHODS),
+            ("cs_regulariser", self.cs_regulariser, CS_REGULARISERS),
         ):
             if value not in allowed:
                 raise UserInputError(f"{name} must be one of {', '.join(allowed)}, not '{value}'.")
@@ -181,15 +191,18 @@ def _reconstruct_kspace(kspace: KSpace, header: SeriesHeader, options: ReconOpti
     out = []
     for s in range(data.shape[0]):
         if method == "cs":
+            recon = tv_recon if options.cs_regulariser == "tv" else wavelet_recon
+            extra = {} if options.cs_iterations is None else {"iterations": options.cs_iterations}
             if is_3d:
-                result = tv_recon(data[s], sampled[s], sigma=sigma, ndim=3, iterations=options.cs_iterations)
+                result = recon(data[s], sampled[s], sigma=sigma, ndim=3, **extra)
                 combined = result.image
             else:
-                result = tv_recon(data[s, :, 0], sampled[s, 0], sigma=sigma, ndim=2, iterations=options.cs_iterations)
+                result = recon(data[s, :, 0], sampled[s, 0], sigma=sigma, ndim=2, **extra)
                 combined = result.image[None]
             details["cs"] = {"regulariser": result.regulariser, "lambda": result.lam, "iterations": result.iterations}
-            if "compressed sensing (total variation)" not in used:
-                used.append("compressed sensing (total variation)")
+            step = "compressed sensing (total variation)" if options.cs_regulariser == "tv" else "compressed sensing (L1 wavelet)"
+            if step not in used:
+                used.append(step)
         else:
             k = data[s]  # (C, Z, Y, X)
             if is_3d:
@@ -197,8 +210,10 @@ def _reconstruct_kspace(kspace: KSpace, header: SeriesHeader, options: ReconOpti
             line_mask = sampled[s].any(axis=0)
             pf = detect_partial_fourier(line_mask)
             if pf is not None and options.partial_fourier:
-                k = pocs(k, pf)
-                used.append("partial Fourier (POCS)") if "partial Fourier (POCS)" not in used else None
+                k = fill_partial_fourier(k, pf, options.partial_fourier_method)
+                step = "partial Fourier (POCS)" if options.partial_fourier_method == "pocs" else "partial Fourier (homodyne)"
+                if step not in used:
+                    used.append(step)
             coil_images = ifftc(k, axes=(-2, -1))  # (C, Z, Y, X)
             if options.coil_combine == "adaptive" and coil_images.shape[0] > 1:
                 combined = np.stack([adaptive_combine(coil_images[:, z]) for z in range(coil_images.shape[1])])
