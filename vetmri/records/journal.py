@@ -35,7 +35,6 @@ content of the moment the store was opened.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import zlib
@@ -52,6 +51,14 @@ from vetmri.atomicfile import atomic_write_bytes, fsync_directory
 from vetmri.datadir import FILE_MODE, ensure_private_folder
 from vetmri.errors import OperationFailedError
 from vetmri.records.lock import StoreLock
+from vetmri.records.snapshots import (
+    DeferredTable,
+    Operation,
+    damaged_file_error,
+    parse_snapshot,
+    read_whole,
+    without_garbage_scans,
+)
 
 __all__ = ["JOURNAL_NAME", "LOCK_NAME", "JournalStorage", "OpenReport"]
 
@@ -61,8 +68,6 @@ SNAPSHOT_SUFFIX = ".json"
 _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _DEFAULT_COMPACT_AT_BYTES = 8_000_000
 
-#: One change: (table, doc_id as text, the whole document or None for a delete).
-Operation = tuple[str, str, dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -103,15 +108,6 @@ def decode_line(line: bytes) -> list[Operation] | None:
     except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
         return None
     return [(str(t), str(k), d) for t, k, d in ops]
-
-
-@dataclass
-class _DeferredTable:
-    """A table whose snapshot is open but not yet read, and the journal's changes to it."""
-
-    path: Path
-    fd: int
-    ops: list[Operation]
 
 
 _NOT_LOADED = object()
@@ -177,7 +173,7 @@ class JournalStorage(Storage):
         self._on_foreign_change = on_foreign_change
         self._lazy_tables = frozenset(lazy_tables)
         self._on_table_loaded = on_table_loaded
-        self._deferred: dict[str, _DeferredTable] = {}
+        self._deferred: dict[str, DeferredTable] = {}
         self._lock = StoreLock(self.folder / LOCK_NAME)
         self._journal_path = self.folder / JOURNAL_NAME
         self._tables: dict[str, dict[str, dict]] = {}
@@ -316,8 +312,8 @@ class JournalStorage(Storage):
         deferred = self._deferred.get(name)
         if deferred is None:
             return self._tables.get(name, {})
-        with _without_garbage_scans():
-            docs = _parse_snapshot(deferred.path, _read_whole(deferred.fd, deferred.path))
+        with without_garbage_scans():
+            docs = parse_snapshot(deferred.path, read_whole(deferred.fd, deferred.path))
             for _, key, doc in deferred.ops:
                 if doc is None:
                     docs.pop(key, None)
@@ -493,7 +489,7 @@ class JournalStorage(Storage):
         return lines, len(data) - position
 
     def _load_all(self) -> None:
-        with _without_garbage_scans():
+        with without_garbage_scans():
             self._load_files()
 
     def _load_deferred(self) -> None:
@@ -508,7 +504,7 @@ class JournalStorage(Storage):
     def _load_files(self) -> None:
         self._forget_deferred()
         tables: dict[str, dict[str, dict]] = {}
-        deferred: dict[str, _DeferredTable] = {}
+        deferred: dict[str, DeferredTable] = {}
         try:
             for path in sorted(self.folder.glob(f"*{SNAPSHOT_SUFFIX}")):
                 name = path.name[: -len(SNAPSHOT_SUFFIX)]
@@ -517,12 +513,12 @@ class JournalStorage(Storage):
                 try:
                     fd = os.open(path, os.O_RDONLY)
                 except OSError as exc:
-                    raise _damaged(path, exc) from None
+                    raise damaged_file_error(path, exc) from None
                 if name in self._lazy_tables:
-                    deferred[name] = _DeferredTable(path, fd, [])
+                    deferred[name] = DeferredTable(path, fd, [])
                     continue
                 try:
-                    tables[name] = _parse_snapshot(path, _read_whole(fd, path))
+                    tables[name] = parse_snapshot(path, read_whole(fd, path))
                 finally:
                     os.close(fd)
         except BaseException:
@@ -548,63 +544,6 @@ class JournalStorage(Storage):
         self.last_open = OpenReport(count, len(lines), torn)
         if self._on_reload is not None:
             self._on_reload(self._tables)
-
-
-@contextmanager
-def _without_garbage_scans() -> Iterator[None]:
-    """Load many long-lived objects without the cyclic garbage collector scanning them.
-
-    Loading makes hundreds of thousands of small containers (documents and their index
-    entries), none of them garbage. With the collector running they would be scanned
-    again and again while loading, and once more by the first collection afterwards (about
-    100 ms at 20,000 pets). So the collector is paused while loading and the survivors are
-    then moved straight into its oldest generation (``gc.freeze`` then ``gc.unfreeze``),
-    which only the rare full collections look at. Objects are never hidden from the
-    collector for good.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
-
-
-def _damaged(path: Path, exc: BaseException) -> OperationFailedError:
-    return OperationFailedError(
-        f"The record file {path} is damaged ({type(exc).__name__}); restore the "
-        "latest backup with 'vetmri records restore'."
-    )
-
-
-def _read_whole(fd: int, path: Path) -> bytes:
-    """All bytes of the open file ``fd`` (from its start, whatever its position)."""
-    try:
-        size = os.fstat(fd).st_size
-        chunks = []
-        offset = 0
-        while True:
-            chunk = os.pread(fd, max(size - offset, 1 << 16), offset)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            offset += len(chunk)
-    except OSError as exc:
-        raise _damaged(path, exc) from None
-
-
-def _parse_snapshot(path: Path, data: bytes) -> dict[str, dict]:
-    """The documents of a ``<table>.json`` snapshot."""
-    try:
-        docs = orjson.loads(data)["docs"]
-        if not isinstance(docs, dict):
-            raise TypeError("docs is not an object")
-    except (ValueError, KeyError, TypeError) as exc:
-        raise _damaged(path, exc) from None
-    return docs
 
 
 def _check_table_name(name: str) -> None:
