@@ -2,7 +2,8 @@
 
 Builds 15,000 owners, 20,000 pets and 60,000 studies with the record store, writes the
 same documents into a plain ``TinyDB(path)`` file, then times on both: opening (until the
-first query can run), adding one study (durable on disk when the call returns), searching
+first pet search can run; the studies are read on first use), opening and then looking a
+study up by its Study Instance UID (which reads the studies), adding one study (durable on disk when the call returns), searching
 pets by a partial owner name (with accents ignored, returning pets and owners), and
 looking a pet up by microchip. Prints the medians as a markdown table with the ratio.
 Opening is also given as CPU time of the process, which other programs competing for the
@@ -59,6 +60,12 @@ def build(data: Path, owners: int, pets: int, studies: int, rng: random.Random) 
     return pet_ids, chips
 
 
+def study_uids(data: Path, count: int, rng: random.Random) -> list[str]:
+    with RecordStore(data) as store:
+        uids = [d["study_uid"] for d in store.tables()["studies"].values()]
+    return rng.sample(uids, count)
+
+
 def copy_to_tinydb(data: Path, path: Path) -> None:
     with RecordStore(data) as store:
         tables = store.tables()
@@ -96,9 +103,9 @@ def main() -> None:
               f"(snapshots {sum(p.stat().st_size for p in (data / 'records').glob('*.json')) / 1e6:.0f} MB, "
               f"TinyDB file {plain.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
 
-        ours: dict[str, list[float]] = {k: [] for k in ("open", "open_cpu", "add", "search", "chip")}
+        ours: dict[str, list[float]] = {k: [] for k in ("open", "open_cpu", "open_study", "add", "search", "chip")}
         peer: dict[str, list[float]] = {k: [] for k in ours}
-        for _ in range(5):
+        for uid in study_uids(data, 5, rng):
             start, cpu = time.perf_counter(), time.process_time()
             RecordStore(data).close()
             ours["open"].append(time.perf_counter() - start)
@@ -108,6 +115,15 @@ def main() -> None:
             len(db.table("pets"))
             peer["open"].append(time.perf_counter() - start)
             peer["open_cpu"].append(time.process_time() - cpu)
+            db.close()
+            start = time.perf_counter()
+            with RecordStore(data) as store:
+                assert store.study_by_uid(uid) is not None
+            ours["open_study"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            db = TinyDB(plain)
+            assert db.table("studies").search(Query().study_uid == uid)
+            peer["open_study"].append(time.perf_counter() - start)
             db.close()
 
         store = RecordStore(data)
@@ -134,7 +150,8 @@ def main() -> None:
         store.close()
         db.close()
 
-    rows = [("open the store", "open", 1000.0), ("open the store, CPU time of the process", "open_cpu", 1000.0), ("add a study (durable)", "add", 50.0),
+    rows = [("open the store", "open", 1000.0), ("open the store, CPU time of the process", "open_cpu", 1000.0),
+            ("open, then find a study by UID (reads the studies)", "open_study", None), ("add a study (durable)", "add", 50.0),
             ("search partial owner name", "search", 50.0), ("look up by microchip", "chip", None)]
     print(f"| operation ({args.pets} pets, {args.owners} owners, {args.studies} studies) | vetmri records (ms) | plain TinyDB (ms) | TinyDB / vetmri | target |")
     print("|---|---:|---:|---:|---|")

@@ -1,12 +1,15 @@
 """The journal storage under TinyDB: torn lines, compaction, permissions, plain TinyDB use."""
 
+import gc
 import json
 import os
 import stat
 
+import pytest
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
+from vetmri.errors import OperationFailedError
 from vetmri.records.journal import JOURNAL_NAME, JournalStorage, decode_line, encode_line
 from vetmri.records.tinytable import JournalTable
 
@@ -117,3 +120,89 @@ def test_a_failed_transaction_writes_nothing(tmp_path):
     db.close()
     raw = (tmp_path / JOURNAL_NAME).read_bytes().splitlines()
     assert all(json.loads(line[9:])["ops"][0][2]["name"] == "kept" for line in raw)
+
+
+def test_a_lazy_table_is_read_on_first_use_with_the_changes_made_meanwhile(tmp_path):
+    db = JournalDB(tmp_path, storage=JournalStorage)
+    db.table("studies").insert_multiple([{"region": "brain"}, {"region": "spine"}])
+    db.table("pets").insert({"name": "Luna"})
+    db.storage.compact()
+    db.close()
+
+    reader = JournalDB(tmp_path, storage=JournalStorage, lazy_tables={"studies"})
+    assert reader.storage.loaded_tables == {"pets"}  # the studies are still on disk
+    writer = JournalDB(tmp_path, storage=JournalStorage)
+    writer.table("studies").update({"region": "stifle"}, doc_ids=[2])
+    writer.table("studies").insert({"region": "abdomen"})
+    writer.table("studies").remove(doc_ids=[1])
+    writer.close()
+    assert [d["name"] for d in reader.table("pets").all()] == ["Luna"]  # reads what is new...
+    assert reader.storage.loaded_tables == {"pets"}  # ...and still leaves the studies alone
+    assert {d.doc_id: d["region"] for d in reader.table("studies").all()} == {2: "stifle", 3: "abdomen"}
+    assert reader.storage.loaded_tables == {"pets", "studies"}
+    reader.close()
+
+
+def test_a_compaction_by_another_process_replaces_a_lazy_table_consistently(tmp_path):
+    db = JournalDB(tmp_path, storage=JournalStorage)
+    db.table("studies").insert({"region": "brain"})
+    db.storage.compact()
+    db.close()
+    reader = JournalDB(tmp_path, storage=JournalStorage, lazy_tables={"studies"})
+    writer = JournalDB(tmp_path, storage=JournalStorage)
+    writer.table("studies").insert({"region": "spine"})
+    writer.storage.compact()  # a new studies.json and an empty journal
+    writer.table("studies").insert({"region": "hip"})
+    writer.close()
+    assert [d["region"] for d in reader.table("studies").all()] == ["brain", "spine", "hip"]
+    reader.close()
+
+
+def test_compacting_writes_a_lazy_table_that_changed_while_still_on_disk(tmp_path):
+    db = JournalDB(tmp_path, storage=JournalStorage)
+    db.table("studies").insert({"region": "brain"})
+    db.storage.compact()
+    db.close()
+    store = JournalDB(tmp_path, storage=JournalStorage, lazy_tables={"studies"}, compact_at_bytes=1)
+    other = JournalDB(tmp_path, storage=JournalStorage)
+    other.table("studies").insert({"region": "spine"})  # only in the journal
+    other.close()
+    store.table("pets").insert({"name": "Milo"})  # catches up, then compacts every table it changed
+    store.close()
+    assert os.path.getsize(tmp_path / JOURNAL_NAME) == 0
+    snapshot = json.loads((tmp_path / "studies.json").read_text())
+    assert [d["region"] for d in snapshot["docs"].values()] == ["brain", "spine"]
+
+
+def test_a_damaged_lazy_table_is_reported_when_first_used(tmp_path):
+    db = JournalDB(tmp_path, storage=JournalStorage)
+    db.table("studies").insert({"region": "brain"})
+    db.table("pets").insert({"name": "Luna"})
+    db.storage.compact()
+    db.close()
+    (tmp_path / "studies.json").write_bytes(b'{"table": "studies", "docs": {"1": {"reg')
+    db = JournalDB(tmp_path, storage=JournalStorage, lazy_tables={"studies"})
+    assert [d["name"] for d in db.table("pets").all()] == ["Luna"]
+    with pytest.raises(OperationFailedError, match="studies.json is damaged.*restore"):
+        db.table("studies").all()
+    with pytest.raises(OperationFailedError, match="studies.json is damaged"):
+        db.storage.snapshot()  # a backup or verify never goes ahead without the studies
+    db.close()
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path):
+    db = JournalDB(tmp_path, storage=JournalStorage)
+    db.table("pets").insert_multiple({"name": f"Pet {i}", "weights": [[i, 1.0]]} for i in range(200))
+    db.storage.compact()
+    db.close()
+    assert gc.isenabled()
+    db = JournalDB(tmp_path, storage=JournalStorage, lazy_tables={"pets"})
+    assert len(db.table("pets")) == 200
+    db.close()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        JournalDB(tmp_path, storage=JournalStorage).close()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -4,9 +4,11 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vetmri.errors import UserInputError
 from vetmri.protocols.species import load_species_catalog
 from vetmri.records.ids import PREFIXES
 from vetmri.records.store import RecordStore
@@ -72,3 +74,28 @@ def test_bulk_changes_are_saved_together(tmp_path):
                 store.add_pet(owner.id, f"Pet {i}", "rat", 0.3)
     with RecordStore(tmp_path) as store:
         assert store.counts()["pets"] == 20
+
+
+def test_studies_left_on_disk_at_open_are_found_checked_and_moved_like_any_other(tmp_path):
+    with RecordStore(tmp_path) as store:
+        owner = store.add_owner("Greta Bauer", "0151 2345 678")
+        keep = store.add_pet(owner.id, "Kiwi", "cat", 4.0)
+        dup = store.add_pet(owner.id, "Kiwi", "cat", 4.1)
+        first = store.add_study(dup.id, "brain", study_uid="1.2.3.4", accession="ACC1", study_date="2024-02-01")
+        series = store.add_series(first.id, "T2 tra")
+        store.compact()  # the studies now come from studies.json, read on first use
+    with RecordStore(tmp_path) as store:
+        assert [h.pet.id for h in store.search("greta")] == [keep.id, dup.id]
+        with pytest.raises(UserInputError, match="exists already"):
+            store.add_study(keep.id, "spine", study_uid="1.2.3.4")
+        with pytest.raises(UserInputError, match="taken"):
+            store.add_study(keep.id, "spine", accession="acc1")
+        assert store.study_by_accession("acc1") == first
+        assert store.series_of_study(first.id) == [series]
+        assert [h.pet.id for h in store.search(seen_from="2024-01-01", seen_to="2024-03-01")] == [dup.id]
+        second = store.add_study(keep.id, "spine")
+        store.merge_pets(keep.id, dup.id)
+        assert {s.id for s in store.studies_of_pet(keep.id)} == {first.id, second.id}
+        assert store.counts() == {"owners": 1, "pets": 1, "studies": 2, "series": 1, "sends": 0}
+    with RecordStore(tmp_path) as store:
+        assert store.study(first.id).pet_id == keep.id and store.study_by_uid("1.2.3.4").pet_id == keep.id

@@ -25,15 +25,20 @@ journal's size on every read and take the lock shared to read new lines.
 With :class:`~vetmri.records.tinytable.JournalTable` a write journals only the documents
 it touched; TinyDB's own ``Table`` also works on this storage, but then every document of a
 changed table is journaled (correct, not fast).
+
+Tables named in ``lazy_tables`` are not parsed on open: their snapshot file is opened
+(under the same shared lock as the rest, so all tables belong to one state) and read on
+first use, with the journal's changes to them kept aside and applied then. Snapshots are
+only ever replaced by a rename, never written in place, so the open file still holds the
+content of the moment the store was opened.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +51,14 @@ from vetmri.atomicfile import atomic_write_bytes, fsync_directory
 from vetmri.datadir import FILE_MODE, ensure_private_folder
 from vetmri.errors import OperationFailedError
 from vetmri.records.lock import StoreLock
+from vetmri.records.snapshots import (
+    DeferredTable,
+    Operation,
+    damaged_file_error,
+    parse_snapshot,
+    read_whole,
+    without_garbage_scans,
+)
 
 __all__ = ["JOURNAL_NAME", "LOCK_NAME", "JournalStorage", "OpenReport"]
 
@@ -55,8 +68,6 @@ SNAPSHOT_SUFFIX = ".json"
 _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _DEFAULT_COMPACT_AT_BYTES = 8_000_000
 
-#: One change: (table, doc_id as text, the whole document or None for a delete).
-Operation = tuple[str, str, dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class OpenReport:
     Attributes
     ----------
     documents : int
-        Documents in all tables.
+        Documents in the tables read on open (not those left to be read on first use).
     journal_lines : int
         Transactions replayed from the journal.
     dropped_tail_bytes : int
@@ -99,6 +110,28 @@ def decode_line(line: bytes) -> list[Operation] | None:
     return [(str(t), str(k), d) for t, k, d in ops]
 
 
+_NOT_LOADED = object()
+
+
+class _Tables(dict):
+    """What :meth:`JournalStorage.read` returns: every table, read from disk when looked up."""
+
+    def __init__(self, storage: "JournalStorage") -> None:
+        super().__init__(storage._tables)
+        super().update(dict.fromkeys(storage._deferred, _NOT_LOADED))
+        self._storage = storage
+
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        if value is _NOT_LOADED:
+            value = self._storage.load_table(name)
+            super().__setitem__(name, value)
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+
 class JournalStorage(Storage):
     """TinyDB storage on a folder holding ``LOCK``, ``journal.log`` and ``<table>.json``.
 
@@ -115,6 +148,11 @@ class JournalStorage(Storage):
         Called with the whole database after a full (re)load.
     on_foreign_change : callable, optional
         Called after changes by another process were read (TinyDB's query caches are stale).
+    lazy_tables : collection of str, optional
+        Tables read from disk only when first used.
+    on_table_loaded : callable, optional
+        Called as ``on_table_loaded(table, documents)`` when a lazy table has been read
+        (``on_change`` is not called for lazy tables before that).
     """
 
     def __init__(
@@ -125,12 +163,17 @@ class JournalStorage(Storage):
         on_change: Callable[[str, str, dict[str, Any] | None], None] | None = None,
         on_reload: Callable[[dict[str, dict[str, dict]]], None] | None = None,
         on_foreign_change: Callable[[], None] | None = None,
+        lazy_tables: Collection[str] = (),
+        on_table_loaded: Callable[[str, dict[str, dict]], None] | None = None,
     ) -> None:
         self.folder = ensure_private_folder(Path(folder))
         self.compact_at_bytes = compact_at_bytes
         self._on_change = on_change
         self._on_reload = on_reload
         self._on_foreign_change = on_foreign_change
+        self._lazy_tables = frozenset(lazy_tables)
+        self._on_table_loaded = on_table_loaded
+        self._deferred: dict[str, DeferredTable] = {}
         self._lock = StoreLock(self.folder / LOCK_NAME)
         self._journal_path = self.folder / JOURNAL_NAME
         self._tables: dict[str, dict[str, dict]] = {}
@@ -149,7 +192,7 @@ class JournalStorage(Storage):
     def read(self) -> dict[str, dict[str, Any]]:
         if self._depth == 0:
             self.refresh()
-        return dict(self._tables)
+        return _Tables(self)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self._depth == 0:
@@ -167,10 +210,15 @@ class JournalStorage(Storage):
         self._pending.extend(self._apply_write(data))  # type: ignore[union-attr]
 
     def close(self) -> None:
+        self._forget_deferred()
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
         self._lock.close()
+        # Drop the tables and the callbacks (which usually point back at the owner of this
+        # storage), so memory is freed at once rather than at the next full collection.
+        self._tables = {}
+        self._on_change = self._on_reload = self._on_foreign_change = self._on_table_loaded = None
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -226,6 +274,7 @@ class JournalStorage(Storage):
         """A consistent deep copy of every table (taken under the shared lock)."""
         with self._lock.shared():
             self._catch_up(truncate_torn_tail=False)
+            self._load_deferred()
             return orjson.loads(orjson.dumps(self._tables))
 
     def replace_everything(self, tables: dict[str, dict[str, dict[str, Any]]]) -> None:
@@ -234,6 +283,7 @@ class JournalStorage(Storage):
             _check_table_name(name)
         with self._lock.exclusive():
             self._catch_up(truncate_torn_tail=True)
+            self._load_deferred()
             # First a journal line holding the full new state, so a crash part-way through
             # the snapshot rewrite still replays to exactly the restored content.
             ops: list[Operation] = [(t, k, None) for t, docs in self._tables.items() for k in docs]
@@ -253,7 +303,33 @@ class JournalStorage(Storage):
         if not self._depth:
             raise RuntimeError("live_table() is only for use inside a transaction")
         _check_table_name(name)
+        if name in self._deferred:
+            return self.load_table(name)
         return self._tables.setdefault(name, {})
+
+    def load_table(self, name: str) -> dict[str, dict]:
+        """The table ``name``, read from its snapshot now if it was left for first use."""
+        deferred = self._deferred.get(name)
+        if deferred is None:
+            return self._tables.get(name, {})
+        with without_garbage_scans():
+            docs = parse_snapshot(deferred.path, read_whole(deferred.fd, deferred.path))
+            for _, key, doc in deferred.ops:
+                if doc is None:
+                    docs.pop(key, None)
+                else:
+                    docs[key] = doc
+            del self._deferred[name]
+            os.close(deferred.fd)
+            self._tables[name] = docs
+            if self._on_table_loaded is not None:
+                self._on_table_loaded(name, docs)
+        return docs
+
+    @property
+    def loaded_tables(self) -> frozenset[str]:
+        """Tables held in memory (the others are on disk, read on first use)."""
+        return frozenset(self._tables)
 
     def record_changes(self, name: str, keys: set[str]) -> None:
         """Journal the documents ``keys`` of ``name`` that were changed in place."""
@@ -275,9 +351,11 @@ class JournalStorage(Storage):
 
     def _apply_write(self, data: dict[str, dict[str, Any]]) -> list[Operation]:
         ops: list[Operation] = []
-        for name in set(self._tables) | set(data):
-            new = data.get(name, {})
-            old = self._tables.get(name, {})
+        for name in set(self._tables) | set(self._deferred) | set(data):
+            new = dict.get(data, name, {})  # not _Tables.get: an untouched table stays on disk
+            if new is _NOT_LOADED:
+                continue
+            old = self.load_table(name) if name in self._deferred else self._tables.get(name, {})
             if new is old:
                 continue
             _check_table_name(name)
@@ -291,6 +369,11 @@ class JournalStorage(Storage):
 
     def _apply(self, op: Operation) -> None:
         name, key, doc = op
+        deferred = self._deferred.get(name)
+        if deferred is not None:
+            deferred.ops.append(op)
+            self._dirty_tables.add(name)
+            return
         table = self._tables.setdefault(name, {})
         if doc is None:
             table.pop(key, None)
@@ -323,6 +406,7 @@ class JournalStorage(Storage):
         for stale in self.folder.glob(".*.tmp"):
             stale.unlink(missing_ok=True)  # left by a compaction a crash interrupted
         for name in sorted(self._dirty_tables):
+            self.load_table(name)
             payload = {"table": name, "docs": self._tables.get(name, {})}
             atomic_write_bytes(self.folder / f"{name}{SNAPSHOT_SUFFIX}", orjson.dumps(payload))
         atomic_write_bytes(self._journal_path, b"", mode=FILE_MODE)
@@ -405,32 +489,44 @@ class JournalStorage(Storage):
         return lines, len(data) - position
 
     def _load_all(self) -> None:
-        # Loading makes about a million small objects: the cyclic garbage collector would
-        # rescan them again and again (doubling the time) although none of them is garbage.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with without_garbage_scans():
             self._load_files()
-        finally:
-            if collecting:
-                gc.enable()
+
+    def _load_deferred(self) -> None:
+        for name in list(self._deferred):
+            self.load_table(name)
+
+    def _forget_deferred(self) -> None:
+        for deferred in self._deferred.values():
+            os.close(deferred.fd)
+        self._deferred = {}
 
     def _load_files(self) -> None:
+        self._forget_deferred()
         tables: dict[str, dict[str, dict]] = {}
-        for path in sorted(self.folder.glob(f"*{SNAPSHOT_SUFFIX}")):
-            name = path.name[: -len(SNAPSHOT_SUFFIX)]
-            if not _TABLE_NAME.match(name):
-                continue
-            try:
-                payload = orjson.loads(path.read_bytes())
-                docs = payload["docs"]
-            except (ValueError, KeyError, TypeError, OSError) as exc:
-                raise OperationFailedError(
-                    f"The record file {path} is damaged ({type(exc).__name__}); restore the "
-                    "latest backup with 'vetmri records restore'."
-                ) from None
-            tables[name] = docs
+        deferred: dict[str, DeferredTable] = {}
+        try:
+            for path in sorted(self.folder.glob(f"*{SNAPSHOT_SUFFIX}")):
+                name = path.name[: -len(SNAPSHOT_SUFFIX)]
+                if not _TABLE_NAME.match(name):
+                    continue
+                try:
+                    fd = os.open(path, os.O_RDONLY)
+                except OSError as exc:
+                    raise damaged_file_error(path, exc) from None
+                if name in self._lazy_tables:
+                    deferred[name] = DeferredTable(path, fd, [])
+                    continue
+                try:
+                    tables[name] = parse_snapshot(path, read_whole(fd, path))
+                finally:
+                    os.close(fd)
+        except BaseException:
+            for table in deferred.values():
+                os.close(table.fd)
+            raise
         self._tables = tables
+        self._deferred = deferred
         self._dirty_tables = set()
         self._journal_identity = None
         self._offset = 0

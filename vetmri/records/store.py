@@ -38,6 +38,9 @@ from vetmri.records.tinytable import JournalTable
 __all__ = ["RECORDS_FOLDER", "RecordStore", "open_store"]
 
 RECORDS_FOLDER = "records"
+#: Tables read on first use, not on open: the front desk opens the store to find pets and
+#: owners, and the studies are by far the largest table.
+LAZY_TABLES = ("studies", "series", "sends")
 _META_DOC = 1
 
 
@@ -63,7 +66,7 @@ class RecordStore(PetRecords, StudyRecords, SendQueue):
         self.data_dir = ensure_private_folder(Path(data_dir))
         self.folder = ensure_private_folder(self.data_dir / RECORDS_FOLDER)
         self.uid_root = uid_root
-        self._index = RecordIndex()
+        self._index = RecordIndex(load_table=lambda name: self._storage.load_table(name))
         self._db: TinyDB | None = None
         options: dict[str, Any] = {}
         if compact_at_bytes is not None:
@@ -74,6 +77,8 @@ class RecordStore(PetRecords, StudyRecords, SendQueue):
             on_change=self._index.update,
             on_reload=self._on_reload,
             on_foreign_change=self._clear_query_caches,
+            lazy_tables=LAZY_TABLES,
+            on_table_loaded=self._index.rebuild_table,
             **options,
         )
         self._storage: JournalStorage = self._db.storage  # type: ignore[assignment]
@@ -85,6 +90,7 @@ class RecordStore(PetRecords, StudyRecords, SendQueue):
         if self._db is not None:
             self._db.close()
             self._db = None
+            self._index = RecordIndex()  # frees the indexes now, not at the next full collection
 
     def __enter__(self) -> "RecordStore":
         return self
