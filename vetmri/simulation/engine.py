@@ -203,20 +203,7 @@ def simulate_sequence(
                 te_out[index] = None if t_exc is None else t_event - t_exc
                 echo_numbers[index] = echo
                 echo += 1
-        # samples of the group
-        ks, taus, ws = [], [], []
-        for a in adc_indices:
-            adc = events.adc[a]
-            weights, tau, k_ref, t_ref = per_adc[a]
-            t = adc.sample_times()
-            k = k_ref + events.moment(t) - events.moment(np.array(t_ref))
-            dt = t - t_ref
-            w = weights[None, :] * np.exp(-dt[:, None] / t2[None, :]) \
-                * np.exp(-(np.abs(tau + dt)[:, None] - abs(tau)) / t2p[None, :]) \
-                * np.exp(-2j * np.pi * offset[None, :] * dt[:, None])
-            k_out[a] = k
-            ks.append(k), taus.append(tau + dt), ws.append(w)
-        samples = GroupSamples(np.vstack(ks), np.concatenate(taus), np.vstack(ws))
+        samples = _group_samples(events, adc_indices, per_adc, k_out, t2, t2p, offset)
         first = events.adc[adc_indices[0]]
         span = np.ptp(k_out[adc_indices[0]], axis=0)
         readout_axis = int(np.argmax(span)) if first.n > 1 else 0
@@ -276,6 +263,28 @@ def simulate_sequence(
         noise_covariance=covariance * sigma**2, noise_std_per_sqrt_s=sigma, larmor_hz=larmor,
         duration_s=events.duration_s, phantom=phantom.name, notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def _group_samples(events: SequenceEvents, adc_indices: list[int], per_adc: dict, k_out: list,
+                   t2: np.ndarray, t2p: np.ndarray, offset: np.ndarray) -> GroupSamples:
+    """Every sample of the group: k (the echo's nominal position plus the moment since the
+    echo reference), dephasing time and class weights carried along the readout (T2, T2',
+    chemical shift and drift). Fills ``k_out`` per ADC."""
+    counts = np.array([events.adc[a].n for a in adc_indices])
+    t = np.concatenate([events.adc[a].sample_times() for a in adc_indices])
+    t_ref = np.array([per_adc[a][3] for a in adc_indices])
+    owner = np.repeat(np.arange(len(adc_indices)), counts)
+    k_ref = np.array([per_adc[a][2] for a in adc_indices])
+    k = k_ref[owner] + events.moment(t) - events.moment(t_ref)[owner]
+    tau_ref = np.array([per_adc[a][1] for a in adc_indices])[owner]
+    weights = np.array([per_adc[a][0] for a in adc_indices])[owner]
+    dt = t - t_ref[owner]
+    w = weights * np.exp(-dt[:, None] / t2[None, :]
+                         - (np.abs(tau_ref + dt)[:, None] - np.abs(tau_ref)[:, None]) / t2p[None, :]
+                         - 2j * np.pi * offset[None, :] * dt[:, None])
+    for a, part in zip(adc_indices, np.split(k, np.cumsum(counts)[:-1])):
+        k_out[a] = part
+    return GroupSamples(k, tau_ref + dt, w)
 
 
 def _ref_time(events: SequenceEvents, index: int) -> float:

@@ -348,9 +348,15 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     u, v = compress_weights(samples.weights[:, present], tolerance)
     if u.shape[1] == 0:
         return out.astype(np.complex64)
-    combined = v.conj().T @ images[:, support]  # (Q, N_support)
-    sample_factors, grid_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support], samples.tau_s, tolerance)
-    base = (grid.sensitivity.reshape(n_channels, -1)[:, support] * grid.modulation.reshape(-1)[support][None, :])
+    n_points = images.shape[1]
+    combined = np.zeros((v.shape[1], n_points), dtype=np.complex64)
+    combined[:, support] = v.conj().T @ images[:, support]  # (Q, N)
+    sample_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support], samples.tau_s, tolerance)
+    grid_factors = np.zeros((support_factors.shape[0], n_points), dtype=np.complex64)
+    grid_factors[:, support] = support_factors  # (R, N)
+    base = (grid.sensitivity.reshape(n_channels, -1) * grid.modulation.reshape(1, -1)).astype(np.complex64)  # (J, N)
+    # per sample and term (q, r): U[s, q] a_r(tau_s)
+    coefficients = (u.T[:, None, :] * sample_factors.T[None, :, :]).astype(np.complex64)  # (Q, R, S)
 
     bins, signs = _sample_bins(grid, k)
     index_of = {e.axis: i for i, e in enumerate(grid.encoded)}
@@ -365,21 +371,22 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
                                     [folded_shape[a] for a in rest])
     lines, line_of_sample = np.unique(line_key, return_inverse=True)
     ro_bin = bins[index_of[readout_axis]] if has_readout else zeros
+    n_ro = folded_shape[readout_axis] if has_readout else 1
+    flat_index = line_of_sample.ravel() * n_ro + ro_bin
     other_axes = tuple(1 + a for a in rest if a in index_of)
     n_r = grid_factors.shape[0]
     n_lead = n_r * n_channels
     for q in range(combined.shape[0]):
-        stack = np.zeros((n_lead, int(np.prod(spatial))), dtype=np.complex64)
-        terms = combined[q][None, :] * grid_factors  # (R, N_support)
-        stack[:, support] = (terms[:, None, :] * base[None, :, :]).reshape(n_lead, -1)
-        cube = _fold(stack.reshape(n_lead, *spatial), grid)
+        terms = combined[q][None, :] * grid_factors  # (R, N)
+        stack = (terms[:, None, :] * base[None, :, :]).reshape(n_lead, *spatial)
+        cube = _fold(stack, grid)
         if other_axes:
-            cube = sfft.fftn(cube, axes=other_axes, workers=workers)
+            cube = sfft.fftn(cube, axes=other_axes, workers=workers, overwrite_x=True)
         if has_readout:
             cube = np.moveaxis(cube, 1 + readout_axis, -1)
-        flat = cube.reshape(n_lead, -1, cube.shape[-1] if has_readout else 1)[:, lines, :]
+        flat = cube.reshape(n_lead, -1, n_ro)[:, lines, :]
         if has_readout:
-            flat = sfft.fft(flat, axis=-1, workers=workers)
-        picked = flat[:, line_of_sample, ro_bin].reshape(n_r, n_channels, n_samples)  # (R, J, S)
-        out += np.einsum("sr,rjs->js", sample_factors * u[:, q:q + 1], picked)
+            flat = sfft.fft(flat, axis=-1, workers=workers, overwrite_x=True)
+        picked = flat.reshape(n_lead, -1)[:, flat_index].reshape(n_r, n_channels, n_samples)  # (R, J, S)
+        out += np.einsum("rs,rjs->js", coefficients[q], picked)
     return (out * signs[None, :] * grid.cell_m).astype(np.complex64)
