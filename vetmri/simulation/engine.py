@@ -25,6 +25,7 @@ from vetmri.simulation.effects import (
     coil_signal_factor,
     noise_covariance,
 )
+from vetmri.simulation.echo_timeline import echo_weights, timeline_signature
 from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.phase_graph import PhaseGraph
 from vetmri.simulation.result import SimulatedAcquisition, SimulationResult
@@ -39,7 +40,8 @@ __all__ = ["NOISE_STD_PER_SQRT_S", "simulate_sequence"]
 #: gives white matter an SNR of 20: 0.617 * 0.2865 * 4e-9 * sqrt(256 * 2 / 100) / 20.
 NOISE_STD_PER_SQRT_S = 0.617 * math.exp(-0.1 / 0.08) * 4e-9 * math.sqrt(256 * 2 / 100) / 20
 
-_SELECTIVE_MIN_HZ_PER_M = 10.0  # below this gradient at the RF centre, the pulse is non-selective
+_SELECTIVE_MIN_HZ_PER_M = 10.0
+_GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments  # below this gradient at the RF centre, the pulse is non-selective
 
 
 def _slab(rf: RfEvent) -> tuple[int, float, float] | None:
@@ -157,6 +159,7 @@ def simulate_sequence(
     def b0(points):
         return b0_offset_hz(points, profile, options)
 
+    shared_graphs: dict[tuple, tuple[float, list]] = {}
     for g_index, (key, adc_indices) in enumerate(groups.items()):
         report(g_index / max(len(groups), 1), f"slice group {g_index + 1} of {len(groups)}")
         exc_rf = events.rf[group_rf[key]]
@@ -168,44 +171,39 @@ def simulate_sequence(
                 reaching.append(i)
         timeline = sorted([(events.rf[i].time_s, 0, i) for i in reaching]
                           + [(_ref_time(events, a), 1, a) for a in adc_indices])
-        graph = PhaseGraph(pd, t1, t2, offset, b1)
-        t_prev, m_prev = 0.0, np.zeros(3)
+        moments = events.moment(np.array([t for t, _, _ in timeline]))
+        signature, first_phase = timeline_signature(events, timeline, moments, _GRAPH_DK_PER_M)
+        shared = shared_graphs.get(signature)
+        if shared is None:
+            echoes = echo_weights(events, timeline, moments,
+                                  lambda: PhaseGraph(pd, t1, t2, offset, b1, dk_per_m=_GRAPH_DK_PER_M), t2p)
+            shared_graphs[signature] = (first_phase, echoes)
+            rotation = 1.0
+        else:
+            reference_phase, echoes = shared
+            rotation = np.exp(1j * (first_phase - reference_phase))
+        m_prev = np.zeros(3)
         k_nominal = np.zeros(3)
         t_exc = None
         echo = 0
         per_adc = {}
-        for t_event, kind, index in timeline:
-            m_now = events.moment(np.array(t_event))
-            graph.precess(max(t_event - t_prev, 0.0), m_now - m_prev)
+        adc_echoes = iter(echoes)
+        for (t_event, kind, index), m_now in zip(timeline, moments):
             k_nominal = k_nominal + (m_now - m_prev)
-            t_prev, m_prev = t_event, m_now
+            m_prev = m_now
             if kind == 0:
                 rf = events.rf[index]
-                graph.rotate(rf.flip_rad, rf.phase_rad)
                 if rf.use == "excitation":
                     k_nominal, t_exc, echo = np.zeros(3), rf.time_s, 0
                 elif rf.use == "refocusing":
                     k_nominal = -k_nominal
             else:
-                weights, tau = graph.echo(k_nominal, 1.0, t2p)
-                per_adc[index] = (weights, tau, k_nominal.copy(), t_event)
+                weights, tau = next(adc_echoes)
+                per_adc[index] = (weights * rotation, tau, k_nominal.copy(), t_event)
                 te_out[index] = None if t_exc is None else t_event - t_exc
                 echo_numbers[index] = echo
                 echo += 1
-        # samples of the group
-        ks, taus, ws = [], [], []
-        for a in adc_indices:
-            adc = events.adc[a]
-            weights, tau, k_ref, t_ref = per_adc[a]
-            t = adc.sample_times()
-            k = k_ref + events.moment(t) - events.moment(np.array(t_ref))
-            dt = t - t_ref
-            w = weights[None, :] * np.exp(-dt[:, None] / t2[None, :]) \
-                * np.exp(-(np.abs(tau + dt)[:, None] - abs(tau)) / t2p[None, :]) \
-                * np.exp(-2j * np.pi * offset[None, :] * dt[:, None])
-            k_out[a] = k
-            ks.append(k), taus.append(tau + dt), ws.append(w)
-        samples = GroupSamples(np.vstack(ks), np.concatenate(taus), np.vstack(ws))
+        samples = _group_samples(events, adc_indices, per_adc, k_out, t2, t2p, offset)
         first = events.adc[adc_indices[0]]
         span = np.ptp(k_out[adc_indices[0]], axis=0)
         readout_axis = int(np.argmax(span)) if first.n > 1 else 0
@@ -265,6 +263,28 @@ def simulate_sequence(
         noise_covariance=covariance * sigma**2, noise_std_per_sqrt_s=sigma, larmor_hz=larmor,
         duration_s=events.duration_s, phantom=phantom.name, notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def _group_samples(events: SequenceEvents, adc_indices: list[int], per_adc: dict, k_out: list,
+                   t2: np.ndarray, t2p: np.ndarray, offset: np.ndarray) -> GroupSamples:
+    """Every sample of the group: k (the echo's nominal position plus the moment since the
+    echo reference), dephasing time and class weights carried along the readout (T2, T2',
+    chemical shift and drift). Fills ``k_out`` per ADC."""
+    counts = np.array([events.adc[a].n for a in adc_indices])
+    t = np.concatenate([events.adc[a].sample_times() for a in adc_indices])
+    t_ref = np.array([per_adc[a][3] for a in adc_indices])
+    owner = np.repeat(np.arange(len(adc_indices)), counts)
+    k_ref = np.array([per_adc[a][2] for a in adc_indices])
+    k = k_ref[owner] + events.moment(t) - events.moment(t_ref)[owner]
+    tau_ref = np.array([per_adc[a][1] for a in adc_indices])[owner]
+    weights = np.array([per_adc[a][0] for a in adc_indices])[owner]
+    dt = t - t_ref[owner]
+    w = weights * np.exp(-dt[:, None] / t2[None, :]
+                         - (np.abs(tau_ref + dt)[:, None] - np.abs(tau_ref)[:, None]) / t2p[None, :]
+                         - 2j * np.pi * offset[None, :] * dt[:, None])
+    for a, part in zip(adc_indices, np.split(k, np.cumsum(counts)[:-1])):
+        k_out[a] = part
+    return GroupSamples(k, tau_ref + dt, w)
 
 
 def _ref_time(events: SequenceEvents, index: int) -> float:

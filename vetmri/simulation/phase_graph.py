@@ -89,14 +89,16 @@ class PhaseGraph:
         keys, values = keys[keep], values[keep]
         if len(keys) == 0:
             return keys, values
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        merged = np.zeros((len(unique), values.shape[1]), dtype=complex)
-        np.add.at(merged, inverse.ravel(), values)
+        order = _row_order(keys)
+        keys, values = keys[order], values[order]
+        starts = np.concatenate([[0], np.nonzero(np.any(keys[1:] != keys[:-1], axis=1))[0] + 1])
+        unique = keys[starts]
+        merged = np.add.reduceat(values, starts, axis=0)
         strength = np.max(np.abs(merged), axis=1)
         keep = strength > self.prune_level
         unique, merged, strength = unique[keep], merged[keep], strength[keep]
         if len(unique) > self.max_states:
-            order = np.argsort(strength)[::-1][: self.max_states]
+            order = np.argsort(strength, kind="stable")[::-1][: self.max_states]
             unique, merged = unique[order], merged[order]
         return unique, merged
 
@@ -127,3 +129,16 @@ class PhaseGraph:
     @property
     def n_states(self) -> int:
         return len(self.f) + len(self.z)
+
+
+def _row_order(keys: np.ndarray) -> np.ndarray:
+    """Indices that sort the integer rows of ``keys`` (n, 4) lexicographically: one packed
+    64-bit key when the value ranges fit (the usual case), ``lexsort`` otherwise."""
+    low = keys.min(axis=0)
+    spans = keys.max(axis=0) - low + 1
+    if float(np.prod(spans.astype(float))) < 2.0**62:
+        packed = np.zeros(len(keys), dtype=np.int64)
+        for column in range(keys.shape[1]):
+            packed = packed * spans[column] + (keys[:, column] - low[column])
+        return np.argsort(packed, kind="stable")
+    return np.lexsort(keys.T[::-1])

@@ -97,6 +97,15 @@ class GradientMoment:
             out[..., axis] = value
         return out
 
+    def gradients_at(self, t_s: np.ndarray) -> np.ndarray:
+        """Gradients (n, 3) in Hz/m at the times (n,)."""
+        t = np.asarray(t_s, dtype=float)
+        out = np.zeros((len(t), 3))
+        for a in range(3):
+            if len(self.times_s[a]):
+                out[:, a] = np.interp(t, self.times_s[a], self.amplitudes_hz_per_m[a])
+        return out
+
     def gradient_at(self, t_s: float) -> np.ndarray:
         """Gradient (3,) in Hz/m at a time."""
         return np.array([
@@ -183,6 +192,63 @@ def _infer_uses(rf_raw: list[dict], adc_starts: np.ndarray) -> list[str]:
     return uses
 
 
+def _rf_properties(rf, pp) -> dict:
+    """Flip angle, phase, use, offsets and small-tip profile of one RF event (time-independent)."""
+    signal = np.asarray(rf.signal, dtype=complex)
+    t = np.asarray(rf.t, dtype=float)
+    weights = np.gradient(t) if len(t) > 1 else np.array([getattr(rf, "shape_dur", 0.0)])
+    area = np.sum(signal * weights)
+    center = rf.center if hasattr(rf, "center") else pp.calc_rf_center(rf)[0]
+    freqs, profile_values, bandwidth = _small_tip_profile(signal, t)
+    return dict(
+        offset=rf.delay + center, flip=2 * math.pi * abs(area),
+        phase=float(rf.phase_offset + np.angle(area)), use=getattr(rf, "use", "undefined") or "undefined",
+        freq=float(rf.freq_offset), bw=bandwidth, freqs=freqs, profile=profile_values,
+    )
+
+
+def _gradient_piece(grad, raster_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Corner times (from the block start) and amplitudes of one gradient event, as
+    ``Sequence.waveforms`` lays them out."""
+    if grad.type == "grad":
+        tt = np.asarray(grad.tt, dtype=float)
+        wave = np.asarray(grad.waveform, dtype=float)
+        on_raster = np.all(np.abs(tt / raster_s + 0.5 - np.arange(1, len(tt) + 1)) < 1e-9)
+        if on_raster:  # arbitrary gradient: add its edge values
+            return (grad.delay + np.concatenate(([0.0], tt, [tt[-1] + raster_s / 2])),
+                    np.concatenate(([grad.first], wave, [grad.last])))
+        return grad.delay + tt, wave
+    if abs(grad.flat_time) > 1e-9:
+        t = np.cumsum([grad.delay, grad.rise_time, grad.flat_time, grad.fall_time])
+        return t, grad.amplitude * np.array([0.0, 1.0, 1.0, 0.0])
+    if abs(grad.rise_time) > 1e-9 and abs(grad.fall_time) > 1e-9:
+        t = np.cumsum([grad.delay, grad.rise_time, grad.fall_time])
+        return t, grad.amplitude * np.array([0.0, 1.0, 0.0])
+    return np.zeros(0), np.zeros(0)
+
+
+def _assemble_waveform(grad_ids: np.ndarray, starts: np.ndarray, pieces: dict, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """The piecewise-linear waveform of one axis over the whole sequence: each block's
+    gradient shifted to the block start; where a piece starts at the time the previous one
+    ends, the earlier point is kept."""
+    t_parts, g_parts, order_parts = [], [], []
+    for grad_id in np.unique(grad_ids[grad_ids > 0]):
+        rows = np.nonzero(grad_ids == grad_id)[0]
+        t_local, g_local = pieces[(axis, int(grad_id))]
+        if len(t_local) == 0:
+            continue
+        t_parts.append((starts[rows][:, None] + t_local[None, :]).ravel())
+        g_parts.append(np.broadcast_to(g_local, (len(rows), len(g_local))).ravel())
+        order_parts.append((rows[:, None] * 1_000_000 + np.arange(len(t_local))[None, :]).ravel())
+    if not t_parts:
+        return np.zeros(0), np.zeros(0)
+    order = np.argsort(np.concatenate(order_parts), kind="stable")
+    t = np.concatenate(t_parts)[order]
+    g = np.concatenate(g_parts)[order]
+    keep = np.concatenate([[True], np.diff(t) > 1e-9])
+    return t[keep], g[keep]
+
+
 def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
     """Read and check a ``.seq`` file.
 
@@ -208,12 +274,31 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
     if not seq.block_events:
         raise UserInputError(f"The sequence file {path} has no blocks; it would acquire nothing.")
 
+    # Blocks with the same event IDs (RF, gradients, ADC, labels) are the same block: decode
+    # each distinct one once. Only the start time differs.
+    ids = np.array([seq.block_events[b] for b in seq.block_events], dtype=np.int64).reshape(-1, 7)
+    keys = list(seq.block_events)
+    durations = np.array([seq.block_durations[b] for b in keys], dtype=float)
+    starts = np.concatenate([[0.0], np.cumsum(durations)[:-1]])
+    decoded: dict[tuple, object] = {}
+    rf_info: dict[int, dict] = {}
     rf_raw: list[dict] = []
     adcs: list[tuple] = []
     labels: dict[str, int] = {}
-    t0 = 0.0
-    for block_index in seq.block_events:
-        block = seq.get_block(block_index)
+    grad_pieces: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+    for row, (block_index, t0) in enumerate(zip(keys, starts)):
+        event = ids[row]
+        if not event[1:].any():
+            continue  # a pure delay
+        key = tuple(event[1:].tolist())
+        block = decoded.get(key)
+        if block is None:
+            block = decoded[key] = seq.get_block(block_index)
+            for axis, name in enumerate(("gx", "gy", "gz")):
+                grad = getattr(block, name)
+                if grad is not None:
+                    grad_pieces[(axis, int(event[2 + axis]))] = _gradient_piece(grad, seq.grad_raster_time)
+        t0 = float(t0)
         if block.label is not None:
             for lab in block.label.values():
                 if lab.type == "labelinc":
@@ -221,35 +306,24 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
                 else:
                     labels[lab.label] = int(lab.value)
         if block.rf is not None:
-            rf = block.rf
-            signal = np.asarray(rf.signal, dtype=complex)
-            t = np.asarray(rf.t, dtype=float)
-            weights = np.gradient(t) if len(t) > 1 else np.array([getattr(rf, "shape_dur", 0.0)])
-            area = np.sum(signal * weights)
-            center = rf.center if hasattr(rf, "center") else pp.calc_rf_center(rf)[0]
-            freqs, profile_values, bandwidth = _small_tip_profile(signal, t)
-            rf_raw.append(dict(
-                time=t0 + rf.delay + center, flip=2 * math.pi * abs(area),
-                phase=float(rf.phase_offset + np.angle(area)), use=getattr(rf, "use", "undefined") or "undefined",
-                freq=float(rf.freq_offset), bw=bandwidth, freqs=freqs, profile=profile_values, block=block_index,
-            ))
+            rf_id = int(event[1])
+            info = rf_info.get(rf_id)
+            if info is None:
+                info = rf_info[rf_id] = _rf_properties(block.rf, pp)
+            rf_raw.append(dict(info, time=t0 + info["offset"], block=block_index))
         if block.adc is not None:
             adc = block.adc
             flags = frozenset(k for k in _FLAG_LABELS if labels.get(k, 0))
             counters = {k: int(labels.get(k, 0)) for k in _COUNTER_LABELS if k in labels}
             adcs.append((t0 + adc.delay, float(adc.dwell), int(adc.num_samples), float(adc.phase_offset),
                          float(adc.freq_offset), block_index, counters, flags))
-        t0 += seq.block_durations[block_index]
+    t0 = float(np.cumsum(durations)[-1])
     if not adcs:
         raise UserInputError(f"The sequence file {path} has no ADC events, so it acquires no data.")
 
-    waves = seq.waveforms()
     times, amps, cums = [], [], []
     for axis in range(3):
-        w = np.asarray(waves[axis], dtype=float) if axis < len(waves) else np.zeros((2, 0))
-        tt, gg = (w[0], w[1]) if w.size else (np.zeros(0), np.zeros(0))
-        order = np.argsort(tt, kind="stable")
-        tt, gg = tt[order], gg[order]
+        tt, gg = _assemble_waveform(ids[:, 2 + axis], starts, grad_pieces, axis)
         cum = np.concatenate([[0.0], np.cumsum(0.5 * (gg[1:] + gg[:-1]) * np.diff(tt))]) if len(tt) else tt
         times.append(tt), amps.append(gg), cums.append(cum)
     moment = GradientMoment(tuple(times), tuple(amps), tuple(cums))
@@ -257,10 +331,11 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
 
     adc_starts = np.array([a[0] for a in adcs])
     uses = _infer_uses(rf_raw, adc_starts)
+    rf_gradients = moment.gradients_at(np.array([r["time"] for r in rf_raw]))
     rf_events = tuple(
-        RfEvent(r["time"], r["flip"], r["phase"], use, r["freq"], moment.gradient_at(r["time"]),
+        RfEvent(r["time"], r["flip"], r["phase"], use, r["freq"], g,
                 r["bw"], r["freqs"], r["profile"], r["block"])
-        for r, use in zip(rf_raw, uses)
+        for r, use, g in zip(rf_raw, uses, rf_gradients)
     )
     adc_events = tuple(AdcEvent(*a) for a in adcs)
     definitions = dict(getattr(seq, "definitions", {}) or {})

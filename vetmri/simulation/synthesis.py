@@ -23,12 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from vetmri.errors import OperationFailedError
+from vetmri.simulation.lowrank import DEFAULT_TOLERANCE, compress_weights, offresonance_factors
 from vetmri.simulation.phantom import Phantom
-from vetmri.simulation.rasterise import supersampled_axis, tissue_labels
+from vetmri.simulation.rasterise import tissue_labels
 
-__all__ = ["GroupSamples", "synthesise_group"]
-
-_SLAB_POINTS = 33
+__all__ = ["EncodedAxis", "GroupSamples", "SynthesisGrid", "synthesis_grid", "synthesise_group", "transform_grid"]
 
 
 @dataclass
@@ -65,7 +64,186 @@ def _lattice(k: np.ndarray) -> tuple[float, float] | None:
             "The sequence samples k-space off a Cartesian lattice; the simulator's fine-grid "
             "synthesis supports Cartesian trajectories only (see docs/simulation.md)."
         )
+    # least-squares refinement k = step * n + k0 over the distinct samples, so that the FFT
+    # bins fall on the sampled positions to rounding precision
+    distinct = np.unique(k)
+    n = np.rint(distinct / step - offset)
+    if len(np.unique(n)) > 1:
+        slope, intercept = np.polyfit(n, distinct, 1)
+        step, offset = float(slope), float(intercept / slope)
     return step, offset
+
+
+@dataclass(frozen=True)
+class EncodedAxis:
+    """One Fourier-encoded axis of the synthesis grid.
+
+    Attributes
+    ----------
+    axis : int
+        Scanner axis (0 = x, 1 = y, 2 = z).
+    length_m : float
+        Grid extent: an integer number ``fold`` of fields of view (1 along the readout).
+    points : int
+        Grid points over ``length_m`` (a multiple of ``fold``, even).
+    k0_per_m : float
+        Offset of the sampling lattice from the origin, cycles/m.
+    fold : int
+        Sampled k lie on every ``fold``-th FFT bin: the grid folds onto one field of view
+        before the transform, which gives the same values at those bins.
+    """
+
+    axis: int
+    length_m: float
+    points: int
+    k0_per_m: float
+    fold: int
+
+
+@dataclass(frozen=True)
+class SynthesisGrid:
+    """The fine grid of one slice group and everything on it.
+
+    Attributes
+    ----------
+    axes_m : tuple of 3 ndarray
+        Coordinates along x, y, z; an axis that is not Fourier-encoded holds the one point
+        its images were integrated to (the slice centre, or 0).
+    encoded : tuple of EncodedAxis
+    class_images : ndarray of float32, shape (C, n_x, n_y, n_z)
+        Each class's tissue density, integrated over the slice profile (and over any other
+        non-encoded axis); size 1 along non-encoded axes.
+    sensitivity : ndarray of complex64, shape (J, n_x, n_y, n_z)
+    offresonance_hz : ndarray of float, shape (n_x, n_y, n_z)
+        Static B0 offset at the grid points.
+    modulation : ndarray of complex, shape (n_x, n_y, n_z)
+        Lattice offset phase times the readout's anti-alias window.
+    cell_m : float
+        Product of the grid spacings of the encoded axes (the DFT's volume element).
+    """
+
+    axes_m: tuple[np.ndarray, np.ndarray, np.ndarray]
+    encoded: tuple[EncodedAxis, ...]
+    class_images: np.ndarray
+    sensitivity: np.ndarray
+    offresonance_hz: np.ndarray
+    modulation: np.ndarray
+    cell_m: float
+
+    def positions(self) -> np.ndarray:
+        """Grid points, shape (n_x, n_y, n_z, 3)."""
+        return np.stack(np.meshgrid(*self.axes_m, indexing="ij"), axis=-1)
+
+
+def _grid_points(needed: int, fold: int) -> int:
+    """Smallest even multiple of ``fold`` >= ``needed`` whose folded length FFTs fast."""
+    from scipy import fft as sfft
+
+    per_fold = max(1, -(-needed // fold))
+    while True:
+        per_fold = sfft.next_fast_len(per_fold)
+        if (per_fold * fold) % 2 == 0:
+            return per_fold * fold
+        per_fold += 1
+
+
+def synthesis_grid(
+    phantom: Phantom,
+    class_tissues: tuple[str, ...],
+    k_per_m: np.ndarray,
+    *,
+    readout_axis: int,
+    slab: tuple[int, float, np.ndarray, np.ndarray] | None,
+    sensitivity,
+    b0_hz,
+    notes: list[str],
+) -> SynthesisGrid:
+    """Choose and fill the fine grid for the samples ``k_per_m`` (S, 3) of one group.
+
+    Along each encoded axis the grid spans an integer number of fields of view (Cartesian
+    samples land on FFT bins) with at least 4 points per cycle of the highest sampled
+    frequency; the phantom is rasterised there, never on a reconstruction grid.
+    """
+    low, high = phantom.extent_m()
+    k = k_per_m
+    candidates = [a for a in range(3) if np.max(np.abs(k[:, a])) > 0.5 and (slab is None or a != slab[0])]
+    axes: list[np.ndarray | None] = [None, None, None]
+    encoded: list[EncodedAxis] = []
+    for a in candidates:
+        lattice = _lattice(k[:, a])
+        if lattice is None:
+            continue
+        step, offset = lattice
+        fov = 1.0 / step
+        kmax = float(np.max(np.abs(k[:, a])))
+        reach = max(abs(low[a]), abs(high[a]))
+        q = 1 if a == readout_axis else max(1, int(np.ceil(2 * reach / fov - 1e-9)))
+        length = q * fov
+        m = _grid_points(int(np.ceil(4 * kmax * length)) + 2, q)
+        axes[a] = (np.arange(m) - m // 2) * (length / m)
+        encoded.append(EncodedAxis(a, length, m, offset * step, q))
+        if a == readout_axis and 2 * reach > fov:
+            notes.append("signal beyond the readout field of view is removed (receiver filter)")
+    is_encoded = {e.axis for e in encoded}
+    weights_axis: list[np.ndarray | None] = [None, None, None]
+    for a in range(3):
+        if a in is_encoded:
+            continue
+        if slab is not None and a == slab[0]:
+            axes[a] = slab[1] + slab[2]
+            weights_axis[a] = slab[3]
+        else:
+            n = max(2, int(np.ceil((high[a] - low[a]) / 0.5e-3)))
+            axes[a] = np.linspace(low[a], high[a], n)
+            weights_axis[a] = np.full(n, (high[a] - low[a]) / (n - 1))
+    labels, tissues = tissue_labels(phantom, *axes)
+    class_images = _class_images(labels, tissues, class_tissues, weights_axis)
+    plane = [axes[a] if a in is_encoded else np.array([slab[1] if slab and a == slab[0] else 0.0]) for a in range(3)]
+    points = np.stack(np.meshgrid(*plane, indexing="ij"), axis=-1)
+    modulation = np.ones(points.shape[:-1], dtype=complex)
+    cell = 1.0
+    for e in encoded:
+        shape_a = [1, 1, 1]
+        shape_a[e.axis] = -1
+        modulation = modulation * np.exp(-2j * np.pi * e.k0_per_m * plane[e.axis]).reshape(shape_a)
+        if e.axis == readout_axis:
+            modulation = modulation * (np.abs(plane[e.axis]) <= e.length_m / 2).reshape(shape_a)
+        cell *= e.length_m / e.points
+    return SynthesisGrid(
+        axes_m=tuple(plane), encoded=tuple(encoded), class_images=class_images,
+        sensitivity=np.asarray(sensitivity(points), dtype=np.complex64),
+        offresonance_hz=np.asarray(b0_hz(points), dtype=float), modulation=modulation, cell_m=cell,
+    )
+
+
+def _class_images(labels: np.ndarray, tissues, class_tissues: tuple[str, ...],
+                  weights_axis: list[np.ndarray | None]) -> np.ndarray:
+    """Per class, the label mask weighted and summed along the non-encoded axes."""
+    out_shape = tuple(1 if weights_axis[a] is not None else labels.shape[a] for a in range(3))
+    weight = np.ones(labels.shape, dtype=float)
+    for a in range(3):
+        if weights_axis[a] is not None:
+            shape_a = [1, 1, 1]
+            shape_a[a] = -1
+            weight = weight * weights_axis[a].reshape(shape_a)
+    out_index = np.zeros(labels.shape, dtype=np.int64)
+    stride = 1
+    for a in (2, 1, 0):
+        if weights_axis[a] is None:
+            shape_a = [1, 1, 1]
+            shape_a[a] = -1
+            out_index = out_index + (np.arange(labels.shape[a]) * stride).reshape(shape_a)
+            stride *= labels.shape[a]
+    n_out = stride
+    inside = labels >= 0
+    flat = labels[inside].astype(np.int64) * n_out + out_index[inside]
+    sums = np.bincount(flat, weights=weight[inside], minlength=len(tissues) * n_out).reshape(len(tissues), *out_shape)
+    index = {t.name: i for i, t in enumerate(tissues)}
+    images = np.zeros((len(class_tissues), *out_shape), dtype=np.float32)
+    for c, name in enumerate(class_tissues):
+        if name in index:
+            images[c] = sums[index[name]]
+    return images
 
 
 def synthesise_group(
@@ -78,6 +256,7 @@ def synthesise_group(
     sensitivity,
     b0_hz,
     notes: list[str],
+    tolerance: float = DEFAULT_TOLERANCE,
 ) -> np.ndarray:
     """Noise-free signal of every sample of one group.
 
@@ -89,6 +268,65 @@ def synthesise_group(
         The slice axis, its centre and the quadrature of its profile; None = non-selective.
     sensitivity : callable points (..., 3) -> (J, ...)
     b0_hz : callable points (..., 3) -> (...)
+    tolerance : float
+        Relative accuracy of the low-rank factorisations (:mod:`~vetmri.simulation.lowrank`).
+
+    Returns
+    -------
+    ndarray of complex64, shape (J, S)
+    """
+    grid = synthesis_grid(phantom, class_tissues, samples.k_per_m, readout_axis=readout_axis, slab=slab,
+                          sensitivity=sensitivity, b0_hz=b0_hz, notes=notes)
+    return transform_grid(grid, samples, readout_axis=readout_axis, tolerance=tolerance)
+
+
+def _sample_bins(grid: SynthesisGrid, k: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Per encoded axis the bin of each sample in the folded FFT, and the sign (-1)^j that
+    moves the grid origin from index 0 to index m / 2."""
+    bins, parity = [], np.zeros(len(k), dtype=np.int64)
+    for e in grid.encoded:
+        j = np.rint((k[:, e.axis] - e.k0_per_m) * e.length_m).astype(np.int64)
+        parity += j
+        folded = e.points // e.fold
+        bins.append((j // e.fold) % folded)
+    return bins, np.where(parity % 2 == 0, 1.0, -1.0)
+
+
+def _foldable(grid: SynthesisGrid, k: np.ndarray) -> SynthesisGrid:
+    """The grid with folding switched off on any axis whose samples miss the folded bins."""
+    from dataclasses import replace
+
+    axes = []
+    for e in grid.encoded:
+        j = np.rint((k[:, e.axis] - e.k0_per_m) * e.length_m).astype(np.int64)
+        axes.append(e if e.fold == 1 or np.all(j % e.fold == 0) else replace(e, fold=1))
+    return replace(grid, encoded=tuple(axes))
+
+
+def _fold(images: np.ndarray, grid: SynthesisGrid) -> np.ndarray:
+    """Sum ``fold`` consecutive fields of view onto one, along each encoded axis.
+
+    ``images`` has the grid axes last: shape (..., n_x, n_y, n_z)."""
+    lead = images.ndim - 3
+    for e in grid.encoded:
+        if e.fold == 1:
+            continue
+        ax = lead + e.axis
+        shape = images.shape[:ax] + (e.fold, e.points // e.fold) + images.shape[ax + 1:]
+        images = images.reshape(shape).sum(axis=ax)
+    return images
+
+
+def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: int,
+                   tolerance: float = DEFAULT_TOLERANCE, workers: int = 2) -> np.ndarray:
+    """The samples of one group from its grid:
+
+        S_j(s) = cell sum_x sum_c w_c(s) img_c(x) sens_j(x) mod(x) exp(-2 pi i df(x) tau_s) exp(-2 pi i k_s x)
+
+    evaluated as a few FFTs: the class weights and the dephasing factor are each replaced by
+    a low-rank factorisation (:mod:`~vetmri.simulation.lowrank`), the grid folds onto one
+    field of view along phase-encoded axes, and only the sampled lines are transformed
+    along the readout.
 
     Returns
     -------
@@ -97,108 +335,58 @@ def synthesise_group(
     from scipy import fft as sfft
 
     k = samples.k_per_m
-    low, high = phantom.extent_m()
-    encoded = [a for a in range(3) if np.max(np.abs(k[:, a])) > 0.5 and (slab is None or a != slab[0])]
-    axes: list[np.ndarray] = [None, None, None]  # type: ignore[list-item]
-    fft_info = {}
-    for a in encoded:
-        lattice = _lattice(k[:, a])
-        if lattice is None:
-            encoded.remove(a)
-            continue
-        step, offset = lattice
-        fov = 1.0 / step
-        kmax = float(np.max(np.abs(k[:, a])))
-        reach = max(abs(low[a]), abs(high[a]))
-        q = 1 if a == readout_axis else max(1, int(np.ceil(2 * reach / fov - 1e-9)))
-        length = q * fov
-        m = sfft.next_fast_len(int(np.ceil(4 * kmax * length)) + 2)
-        m += m % 2
-        d = length / m
-        axes[a] = (np.arange(m) - m // 2) * d
-        fft_info[a] = (length, m, offset * step)
-        if a == readout_axis and 2 * reach > fov:
-            notes.append("signal beyond the readout field of view is removed (receiver filter)")
-    weights_axis: list[np.ndarray | None] = [None, None, None]
-    for a in range(3):
-        if axes[a] is not None:
-            continue
-        if slab is not None and a == slab[0]:
-            axes[a] = slab[1] + slab[2]
-            weights_axis[a] = slab[3]
-        else:
-            n = max(2, int(np.ceil((high[a] - low[a]) / 0.5e-3)))
-            axes[a] = np.linspace(low[a], high[a], n)
-            weights_axis[a] = np.full(n, (high[a] - low[a]) / (n - 1))
-    factor = [1, 1, 1]  # the FFT grid is already twice as fine as any reconstruction
-    fine = [supersampled_axis(axes[a], factor[a]) for a in range(3)]
-    labels, tissues = tissue_labels(phantom, *fine)
-    index = {t.name: i for i, t in enumerate(tissues)}
-    shape = tuple(len(axes[a]) for a in range(3))
-    centre_plane = [axes[a] if a in fft_info else np.array([slab[1] if slab and a == slab[0] else 0.0]) for a in range(3)]
-    grid_points = np.stack(np.meshgrid(*centre_plane, indexing="ij"), axis=-1)
-    grid_points = grid_points.reshape([len(axes[a]) if a in fft_info else 1 for a in range(3)] + [3])
-    sens = sensitivity(grid_points)
-    df = b0_hz(grid_points)
-    modulation = np.ones(grid_points.shape[:-1], dtype=complex)
-    cell = 1.0
-    for a, (length, m, k0) in fft_info.items():
-        shape_a = [1, 1, 1]
-        shape_a[a] = -1
-        modulation = modulation * np.exp(-2j * np.pi * k0 * axes[a]).reshape(shape_a)
-        cell *= length / m
-    if readout_axis in fft_info:
-        length = fft_info[readout_axis][0]
-        shape_a = [1, 1, 1]
-        shape_a[readout_axis] = -1
-        modulation = modulation * (np.abs(axes[readout_axis]) <= length / 2).reshape(shape_a)
+    n_samples = len(k)
+    n_channels = grid.sensitivity.shape[0]
+    out = np.zeros((n_channels, n_samples), dtype=complex)
+    present = [c for c in range(grid.class_images.shape[0]) if np.any(grid.class_images[c])]
+    if not present or n_samples == 0:
+        return out.astype(np.complex64)
+    grid = _foldable(grid, k)
+    spatial = grid.class_images.shape[1:]
+    images = grid.class_images[present].reshape(len(present), -1).astype(float)
+    support = np.any(images > 0, axis=0)
+    u, v = compress_weights(samples.weights[:, present], tolerance)
+    if u.shape[1] == 0:
+        return out.astype(np.complex64)
+    n_points = images.shape[1]
+    combined = np.zeros((v.shape[1], n_points), dtype=np.complex64)
+    combined[:, support] = v.conj().T @ images[:, support]  # (Q, N)
+    sample_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support], samples.tau_s, tolerance)
+    grid_factors = np.zeros((support_factors.shape[0], n_points), dtype=np.complex64)
+    grid_factors[:, support] = support_factors  # (R, N)
+    base = (grid.sensitivity.reshape(n_channels, -1) * grid.modulation.reshape(1, -1)).astype(np.complex64)  # (J, N)
+    # per sample and term (q, r): U[s, q] a_r(tau_s)
+    coefficients = (u.T[:, None, :] * sample_factors.T[None, :, :]).astype(np.complex64)  # (Q, R, S)
 
-    class_images = []
-    for name in class_tissues:
-        mask = (labels == index[name]).astype(np.float32) if name in index else np.zeros(shape, np.float32)
-        for a in range(3):
-            if weights_axis[a] is not None:
-                shape_a = [1, 1, 1]
-                shape_a[a] = -1
-                mask = (mask * weights_axis[a].reshape(shape_a)).sum(axis=a, keepdims=True)
-        class_images.append(mask)
-    class_images = np.array(class_images)  # (C, nx|1, ny|1, nz|1)
-
-    # sample -> FFT bin
-    bins = []
-    signs = np.ones(len(k))
-    for a in range(3):
-        if a in fft_info:
-            length, m, k0 = fft_info[a]
-            j = np.rint((k[:, a] - k0) * length).astype(np.int64)
-            signs = signs * np.where(j % 2 == 0, 1.0, -1.0)  # grid centred at index m / 2
-            bins.append(j % m)
-        else:
-            bins.append(np.zeros(len(k), dtype=np.int64))
-
-    tau = samples.tau_s
-    span = float(np.ptp(tau)) if len(tau) else 0.0
-    support = (class_images.sum(axis=0) > 0) if len(class_images) else np.zeros(df.shape, bool)
-    max_df = float(np.max(np.abs(df[support]))) if np.any(support) else 0.0
-    n_seg = 1 if max_df * span < 0.05 else min(16, int(np.ceil(max_df * span / 0.1)) + 1)
-    centres = np.linspace(tau.min(), tau.max(), n_seg) if n_seg > 1 else np.array([float(np.mean(tau)) if len(tau) else 0.0])
-    if n_seg > 1:
-        pos = (tau - centres[0]) / (centres[1] - centres[0])
-        lower = np.clip(np.floor(pos).astype(int), 0, n_seg - 2)
-        frac = pos - lower
-        seg_weights = np.zeros((n_seg, len(tau)))
-        seg_weights[lower, np.arange(len(tau))] = 1 - frac
-        seg_weights[lower + 1, np.arange(len(tau))] += frac
-    else:
-        seg_weights = np.ones((1, len(tau)))
-
-    out = np.zeros((sens.shape[0], len(k)), dtype=complex)
-    fft_axes = tuple(fft_info)
-    for l, tau_l in enumerate(centres):
-        phase = modulation * np.exp(-2j * np.pi * np.where(support, df, 0.0) * tau_l)
-        for j in range(sens.shape[0]):
-            base = (sens[j] * phase).astype(np.complex64)
-            spectra = sfft.fftn(class_images * base[None], axes=tuple(a + 1 for a in fft_axes), workers=1)
-            picked = spectra[:, bins[0], bins[1], bins[2]] * signs[None, :]  # (C, S)
-            out[j] += seg_weights[l] * np.einsum("sc,cs->s", samples.weights, picked)
-    return (out * cell).astype(np.complex64)
+    bins, signs = _sample_bins(grid, k)
+    index_of = {e.axis: i for i, e in enumerate(grid.encoded)}
+    folded_shape = list(spatial)
+    for e in grid.encoded:
+        folded_shape[e.axis] = e.points // e.fold
+    has_readout = readout_axis in index_of
+    rest = [a for a in range(3) if not (has_readout and a == readout_axis)]
+    # lines: the distinct positions along the non-readout axes that the samples use
+    zeros = np.zeros(n_samples, dtype=np.int64)
+    line_key = np.ravel_multi_index([bins[index_of[a]] if a in index_of else zeros for a in rest],
+                                    [folded_shape[a] for a in rest])
+    lines, line_of_sample = np.unique(line_key, return_inverse=True)
+    ro_bin = bins[index_of[readout_axis]] if has_readout else zeros
+    n_ro = folded_shape[readout_axis] if has_readout else 1
+    flat_index = line_of_sample.ravel() * n_ro + ro_bin
+    other_axes = tuple(1 + a for a in rest if a in index_of)
+    n_r = grid_factors.shape[0]
+    n_lead = n_r * n_channels
+    for q in range(combined.shape[0]):
+        terms = combined[q][None, :] * grid_factors  # (R, N)
+        stack = (terms[:, None, :] * base[None, :, :]).reshape(n_lead, *spatial)
+        cube = _fold(stack, grid)
+        if other_axes:
+            cube = sfft.fftn(cube, axes=other_axes, workers=workers, overwrite_x=True)
+        if has_readout:
+            cube = np.moveaxis(cube, 1 + readout_axis, -1)
+        flat = cube.reshape(n_lead, -1, n_ro)[:, lines, :]
+        if has_readout:
+            flat = sfft.fft(flat, axis=-1, workers=workers, overwrite_x=True)
+        picked = flat.reshape(n_lead, -1)[:, flat_index].reshape(n_r, n_channels, n_samples)  # (R, J, S)
+        out += np.einsum("rs,rjs->js", coefficients[q], picked)
+    return (out * signs[None, :] * grid.cell_m).astype(np.complex64)

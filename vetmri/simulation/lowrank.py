@@ -1,0 +1,122 @@
+"""Low-rank factorisations that let one FFT serve many tissue classes and dephasing times.
+
+The synthesis needs, per sample ``s`` and grid point ``x``,
+
+    sum_c w[s, c] img_c(x) exp(-2 pi i df(x) tau_s)
+
+Both factors have a small numerical rank:
+
+- the tissue weights ``w`` (samples x classes): echoes of one train differ by smooth
+  exponential decays, so a few combinations of classes carry every sample's contrast
+  (:func:`compress_weights`, a truncated eigen-decomposition of ``w^H w``);
+- the off-resonance kernel ``exp(-2 pi i df tau)`` over the range of ``df`` inside the object
+  and the range of ``tau`` in the samples depends only on the product of the two ranges
+  (:func:`offresonance_factors`, a truncated SVD of the kernel on a grid, extended to any
+  point by the Nystroem formula). This replaces time segmentation with linear interpolation:
+  fewer terms for an error below ``tolerance`` instead of a few per cent.
+
+Both keep singular values down to ``tolerance`` of the largest, so the synthesised signal
+matches a direct evaluation to about that relative accuracy (tested against a brute-force
+DFT in ``tests/simulation/test_synthesis.py``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["DEFAULT_TOLERANCE", "compress_weights", "offresonance_factors"]
+
+#: Relative singular-value cut-off of both factorisations.
+DEFAULT_TOLERANCE = 1e-6
+
+_KERNEL_POINTS = 161  # grid of the kernel SVD on [-1, 1] (both variables)
+_TABLE_POINTS = 8193  # tables the factors are interpolated from
+
+
+def compress_weights(weights: np.ndarray, tolerance: float = DEFAULT_TOLERANCE) -> tuple[np.ndarray, np.ndarray]:
+    """Factor the sample-by-class weights as ``weights ~= u @ v.conj().T``.
+
+    Parameters
+    ----------
+    weights : ndarray of complex, shape (S, C)
+    tolerance : float
+        Singular values below ``tolerance`` times the largest are dropped.
+
+    Returns
+    -------
+    u : ndarray of complex, shape (S, Q)
+        ``weights @ v``.
+    v : ndarray of complex, shape (C, Q)
+        Orthonormal columns; class images combine as ``v.conj().T @ images``.
+    """
+    if weights.shape[1] == 0 or not np.any(weights):
+        return np.zeros((weights.shape[0], 0), complex), np.zeros((weights.shape[1], 0), complex)
+    gram = weights.conj().T @ weights
+    values, vectors = np.linalg.eigh(gram)
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    keep = values > (tolerance**2) * values[0]
+    v = vectors[:, keep]
+    return weights @ v, v
+
+
+@lru_cache(maxsize=64)
+def _kernel_tables(bandwidth_cycles: float, tolerance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Factors of ``exp(-2 pi i c y x)`` for x, y in [-1, 1]: tables of the sample side
+    ``a_r(y)`` and the grid side ``b_r(x)`` on ``_TABLE_POINTS`` points."""
+    grid = np.linspace(-1.0, 1.0, _KERNEL_POINTS)
+    kernel = np.exp(-2j * np.pi * bandwidth_cycles * np.outer(grid, grid))  # rows y, columns x
+    u, s, vh = np.linalg.svd(kernel)
+    rank = int(np.sum(s > tolerance * s[0]))
+    table = np.linspace(-1.0, 1.0, _TABLE_POINTS)
+    fine = np.exp(-2j * np.pi * bandwidth_cycles * np.outer(table, grid))  # K(t, grid), K symmetric
+    # Nystroem extension of K = U S V^H to any point: K(y, x) ~= sum_r a_r(y) b_r(x) with
+    # a_r(y) = sum_j K(y, x_j) V[j, r] / s_r (= U[:, r] on the grid) and
+    # b_r(x) = sum_i conj(U[i, r]) K(y_i, x) (= s_r conj(V[:, r]) on the grid).
+    a = fine @ vh[:rank].conj().T / s[:rank]
+    b = fine @ u[:, :rank].conj()
+    return table, a, b
+
+
+def offresonance_factors(
+    offresonance_hz: np.ndarray, tau_s: np.ndarray, tolerance: float = DEFAULT_TOLERANCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Separable factors of the dephasing ``exp(-2 pi i df(x) tau_s)``.
+
+    Parameters
+    ----------
+    offresonance_hz : ndarray of float, shape (N,)
+        Off-resonance at the grid points that carry signal.
+    tau_s : ndarray of float, shape (S,)
+        Dephasing time of each sample.
+
+    Returns
+    -------
+    sample_factors : ndarray of complex, shape (S, R)
+    grid_factors : ndarray of complex, shape (R, N)
+        ``exp(-2 pi i df tau) ~= sample_factors @ grid_factors`` within about ``tolerance``.
+    """
+    df = np.asarray(offresonance_hz, dtype=float)
+    tau = np.asarray(tau_s, dtype=float)
+    if df.size == 0 or tau.size == 0:
+        return np.ones((tau.size, 1), complex), np.ones((1, df.size), complex)
+    d_mid, d_half = (df.max() + df.min()) / 2, (df.max() - df.min()) / 2
+    t_mid, t_half = (tau.max() + tau.min()) / 2, (tau.max() - tau.min()) / 2
+    # exp(-2 pi i df tau) = exp(-2 pi i df t_mid) exp(-2 pi i d_mid (tau - t_mid)) exp(-2 pi i (df - d_mid)(tau - t_mid))
+    grid_phase = np.exp(-2j * np.pi * df * t_mid)
+    sample_phase = np.exp(-2j * np.pi * d_mid * (tau - t_mid))
+    bandwidth = d_half * t_half
+    if bandwidth < 1e-9:
+        return sample_phase[:, None], grid_phase[None, :]
+    # rounded up to a ladder of 5 % steps: a few kernels serve every slice (and are cached)
+    cached = float(1.05 ** np.ceil(np.log(bandwidth) / np.log(1.05)))
+    table, a, b = _kernel_tables(cached, tolerance)
+    y = (tau - t_mid) / t_half
+    x = (df - d_mid) / d_half * (bandwidth / cached)  # c x y unchanged
+    sample_factors = np.stack([np.interp(y, table, a[:, r].real) + 1j * np.interp(y, table, a[:, r].imag)
+                               for r in range(a.shape[1])], axis=1)
+    grid_factors = np.stack([np.interp(x, table, b[:, r].real) + 1j * np.interp(x, table, b[:, r].imag)
+                             for r in range(b.shape[1])], axis=0)
+    return sample_factors * sample_phase[:, None], grid_factors * grid_phase[None, :]
