@@ -7,7 +7,7 @@
 2. **Noise scan** (``noise``): readouts with no RF; the channel covariance and the noise
    level per sqrt(dwell).
 3. **Shim** (``shim``): per axis, two gradient-echo projections of a slab whose echo times
-   differ by 10 ms. A linear field error ``g`` (Hz/m) along the readout moves k-space by
+   differ by one fat-water period (34.5 ms at 0.2 T). A linear field error ``g`` (Hz/m) along the readout moves k-space by
    ``g x t``, so the projections differ by a linear phase of slope ``-2 pi g dt``; the slope
    (least squares, weighted by the signal) gives ``g`` and the shim is ``-g``.
 4. **RF amplitude** (``rf``): the double-angle method (Insko and Bolinger, JMR A 103:82, 1993):
@@ -41,7 +41,15 @@ ScanText = Callable[[tuple[float, float, float]], str]
 Measure = Callable[[ScanText, Adjustments], Sequence[SimulatedAcquisition]]
 
 _DAM_FLIP_DEG = 60.0
-_SHIM_WAITS_US = (2_000, 12_000)
+_SHIM_FIRST_WAIT_US = 2_000
+_FAT_PPM = 3.4
+
+
+def _shim_waits_us(profile: ScannerProfile) -> tuple[int, int]:
+    """Waits that differ by one fat-water period (34.5 ms at 0.2 T): fat and water are in
+    phase again, so the chemical shift adds nothing to the phase difference."""
+    period_us = 1e6 / (_FAT_PPM * 1e-6 * profile.magnet.larmor_hz)
+    return _SHIM_FIRST_WAIT_US, _SHIM_FIRST_WAIT_US + int(round(period_us / 10)) * 10
 _SHIM_AXES = (("x", "y"), ("y", "z"), ("z", "x"))  # (readout, slab) per axis
 
 
@@ -126,12 +134,13 @@ def calibrate_chain(profile: ScannerProfile, measure: Measure, steps: Sequence[s
             adj = replace(adj, noise_std=std, noise_covariance=tuple(tuple(complex(v) for v in row) for row in covariance))
         elif step == "shim":
             shim = list(adj.shim_hz_per_m)
+            waits = _shim_waits_us(profile)
             for axis_name, slab in _SHIM_AXES:
                 axis = "xyz".index(axis_name)
                 pair = [measure(lambda error, wait=wait, a=axis_name, s=slab, i=axis: projection_scan(
                     profile, read_axis=a, slab_axis=s, wait_us=wait, offset_hz_per_m=error[i]), adj)[0]
-                    for wait in _SHIM_WAITS_US]
-                error = estimate_shim(*pair, axis=axis, wait_s=(_SHIM_WAITS_US[1] - _SHIM_WAITS_US[0]) * 1e-6)
+                    for wait in waits]
+                error = estimate_shim(*pair, axis=axis, wait_s=(waits[1] - waits[0]) * 1e-6)
                 shim[axis] -= error
                 check_abort()
             adj = replace(adj, shim_hz_per_m=(shim[0], shim[1], shim[2]))
