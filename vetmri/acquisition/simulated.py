@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -164,12 +164,20 @@ class SimulatedBackend:
                                      options=self.options(adjustments, coil=coil), on_progress=progress)
 
     def stream(self, result: SimulationResult, header: SeriesHeader, adjustments: Adjustments) -> Iterator[Acquisition]:
-        """Noise readouts (at the imaging dwell), then the imaging readouts, as MRD."""
+        """Noise readouts (at the imaging dwell), then the imaging readouts, as MRD.
+
+        A noiseless simulation (``conditions.noise`` off) has no noise scan: it would
+        measure nothing."""
         imaging = [a for a in result.acquisitions if "NOISE" not in a.flags]
         first = imaging[0] if imaging else result.acquisitions[0]
-        noise = self.simulate(noise_scan(self.profile, readouts=NOISE_READOUTS, samples=first.samples.shape[1],
-                                         dwell_s=first.dwell_s), adjustments, coil=result.coil)
-        ordered = list(noise.acquisitions) + sorted(result.acquisitions, key=lambda a: "NOISE" not in a.flags)
+        noise: tuple[SimulatedAcquisition, ...] = ()
+        if self.conditions.noise:
+            noise = self.simulate(noise_scan(self.profile, readouts=NOISE_READOUTS, samples=first.samples.shape[1],
+                                             dwell_s=first.dwell_s), adjustments, coil=result.coil).acquisitions
+        else:
+            imaging_only = [a for a in result.acquisitions if "NOISE" not in a.flags]
+            result = replace(result, acquisitions=tuple(imaging_only))
+        ordered = list(noise) + sorted(result.acquisitions, key=lambda a: "NOISE" not in a.flags)
         acquisitions = to_mrd_acquisitions(ordered, header)
         for acquisition in acquisitions:
             self._check_abort()
