@@ -69,9 +69,9 @@ def test_images_show_the_anatomy_upright(sagittal_and_transverse, dog_head, inde
 
 def test_a_series_streams_noise_first_then_counted_readouts(dog_head):
     plan = small_plan("slices=2")
-    series = plan.series[5]  # T1 SE transverse
+    series = plan.series[2]  # T2 TSE transverse
     backend = SimulatedBackend(dog_head, conditions=SimulatedConditions(coil=plan.coil, seed=3))
-    header = series_header(series, backend.profile, index=5, species="dog", weight_kg=35.0)
+    header = series_header(series, backend.profile, index=2, species="dog", weight_kg=35.0)
     acquisitions = list(backend.run(build_sequence(series, backend.profile).text, header_to_xml(header), Adjustments()))
     assert all(a.is_noise for a in acquisitions[:NOISE_READOUTS])
     imaging = acquisitions[NOISE_READOUTS:]
@@ -101,9 +101,9 @@ def test_the_localizer_gives_three_planes_of_three_slices(dog_head, tmp_path):
 
 def test_abort_stops_a_run(dog_head):
     plan = small_plan()
-    series = plan.series[5]
+    series = plan.series[2]
     backend = SimulatedBackend(dog_head, conditions=SimulatedConditions(coil=plan.coil))
-    header = series_header(series, backend.profile, index=5, species="dog", weight_kg=35.0)
+    header = series_header(series, backend.profile, index=2, species="dog", weight_kg=35.0)
     stream = backend.run(build_sequence(series, backend.profile).text, header_to_xml(header), Adjustments())
     first = next(stream)
     assert first.is_noise

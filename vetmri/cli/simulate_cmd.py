@@ -62,6 +62,11 @@ def _progress(fraction: float, message: str) -> None:
     print(f"\r{fraction * 100:5.1f}% {message[:70]:<70}", end="", file=sys.stderr, flush=True)
 
 
+def _written(group: str, written: int, total: int) -> None:
+    """After each acquisition is flushed to the file."""
+    print(f"\r{group}: written {written}/{total} acquisitions{' ' * 20}", end="", file=sys.stderr, flush=True)
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from vetmri.errors import UserInputError
 
@@ -122,7 +127,7 @@ def _run_plan(args: argparse.Namespace) -> dict:
     phantom = phantom_for_exam(plan.species, plan.region, plan.weight_kg, skull=plan.skull_type, phantom=args.phantom)
     backend = SimulatedBackend(phantom, profile=profile, conditions=_conditions(args, plan.coil))
     series = None if args.series is None else [args.series]
-    run = run_exam(plan, backend, args.out, series=series, on_progress=_progress)
+    run = run_exam(plan, backend, args.out, series=series, on_progress=_progress, on_acquisition=_written)
     return _summary(run)
 
 
