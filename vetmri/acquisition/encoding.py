@@ -234,15 +234,19 @@ def infer_encoding(readouts: Sequence[SimulatedAcquisition]) -> tuple[tuple[int,
     centres = np.array([_echo_k(a, geo.read_axis) for a in imaging])
 
     def axis_size(values: np.ndarray) -> tuple[int, float]:
-        distinct = np.unique(np.round(values, 3))
-        if len(distinct) < 2:
+        distinct = np.unique(np.round(values, 2))
+        steps = np.diff(distinct)
+        steps = steps[steps > 0.5]  # fields of view below 2 m
+        if len(steps) == 0:
             return 1, 0.0
-        step = float(np.min(np.diff(distinct)))
+        span = float(distinct[-1] - distinct[0])
+        step = span / max(round(span / float(steps.min())), 1)  # refined over the whole range
         low, high = round(distinct[0] / step), round(distinct[-1] / step)
         return 2 * max(-low, high + 1), step
 
-    ny, step_y = axis_size(centres @ geo.phase_dir)
-    nz, step_z = axis_size(centres @ geo.slice_dir)
+    # sizes from the sequence's own axes (a reversed display axis wraps its Nyquist line)
+    ny, step_y = axis_size(centres[:, geo.phase_axis])
+    nz, step_z = axis_size(centres[:, geo.partition_axis])
     slices = 1 + max(a.counters.get("SLC", 0) for a in imaging)
     fov_y = 1.0 / step_y if step_y else 1.0 / step_x
     thickness = 0.005
