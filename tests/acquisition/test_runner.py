@@ -87,3 +87,15 @@ def test_an_unknown_series_index_is_refused(tmp_path):
     backend = SimulatedBackend(phantom_for_exam("cat", "brain", 3.0))
     with pytest.raises(UserInputError, match="no series 12; this exam has series 0 to 6"):
         run_exam(plan, backend, tmp_path / "x.h5", series=[12], adjustments=Adjustments())
+
+
+def test_a_second_run_into_the_same_series_group_is_refused(tmp_path):
+    plan = plan_exam("cat", 3.0, "brain", overrides=[parse_override(s, None) for s in ("matrix=32,32", "slices=1", "averages=1")])
+    backend = SimulatedBackend(phantom_for_exam("cat", "brain", 3.0),
+                               conditions=SimulatedConditions(coil=plan.coil, b0_inhomogeneity=False))
+    raw = tmp_path / "cat.h5"
+    run_exam(plan, backend, raw, series=[2], adjustments=Adjustments())
+    with pytest.raises(UserInputError, match="already holds the series 02_T2_TSE_transverse"):
+        run_exam(plan, backend, raw, series=[2], adjustments=Adjustments())
+    run_exam(plan, backend, raw, series=[1], adjustments=Adjustments())  # another series joins the exam file
+    assert list_groups(raw) == ["01_T2_TSE_sagittal", "02_T2_TSE_transverse"]

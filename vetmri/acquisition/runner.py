@@ -66,6 +66,18 @@ def _select(plan: ExamPlan, indices: Sequence[int] | None) -> list[int]:
     return list(indices)
 
 
+def _refuse_existing(out: Path, groups: Sequence[str]) -> None:
+    """A series group is written once: appending a second run would mix two scans."""
+    from vetmri.rawdata import list_groups
+
+    if not Path(out).exists():
+        return
+    clash = sorted(set(list_groups(out)) & set(groups))
+    if clash:
+        raise UserInputError(f"{out} already holds the series {', '.join(clash)}; write to a new file "
+                             "(--out) or remove the old one.")
+
+
 def run_exam(plan: ExamPlan, backend: ScannerBackend, out: Path, *, series: Sequence[int] | None = None,
              adjustments: Adjustments | None = None, on_progress: Progress | None = None,
              on_acquisition: Callable[[str, int, int], None] | None = None) -> ExamRun:
@@ -98,6 +110,7 @@ def run_exam(plan: ExamPlan, backend: ScannerBackend, out: Path, *, series: Sequ
     report = on_progress or (lambda fraction, message: None)
     indices = _select(plan, series)
     profile = backend.capabilities()
+    _refuse_existing(out, [series_group_name(i, plan.series[i].parameters.name) for i in indices])
     started = time.perf_counter()
     if adjustments is None:
         adjustments = backend.calibrate(on_progress=lambda f, m: report(0.05 * f, m))
@@ -160,6 +173,7 @@ def run_sequence_file(seq_path: Path, backend: SimulatedBackend, out: Path, *, f
     seq_path = Path(seq_path)
     if not seq_path.is_file():
         raise UserInputError(f"The sequence file {seq_path} does not exist.")
+    _refuse_existing(out, [series_group_name(0, seq_path.stem)])
     started = time.perf_counter()
     result = backend.simulate(seq_path.read_text(errors="replace"), adjustments, on_progress=on_progress)
     encoded, fov, slices = infer_encoding(result.acquisitions)
