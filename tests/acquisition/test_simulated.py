@@ -130,3 +130,18 @@ def test_a_dog_phantom_follows_the_skull_type():
     plain = phantom_for_exam("dog", "brain", 10.0, skull="mesaticephalic")
     assert short.variant == "brachycephalic" and plain.variant is None
     assert np.ptp(short.extent_m()[1] - short.extent_m()[0]) != np.ptp(plain.extent_m()[1] - plain.extent_m()[0])
+
+
+def test_an_accelerated_series_records_its_pattern_and_reconstructs_by_compressed_sensing(dog_head, tmp_path):
+    plan = small_plan("acceleration=2")
+    backend = SimulatedBackend(dog_head, conditions=SimulatedConditions(coil=plan.coil, b0_inhomogeneity=False))
+    path = tmp_path / "fast.h5"
+    run_exam(plan, backend, path, series=[2], adjustments=Adjustments())
+    from vetmri.rawdata import read_series
+
+    series = read_series(path, "02_T2_TSE_transverse")
+    lines = {a.counters.kspace_encode_step_1 for a in series.acquisitions}
+    assert len(lines) == len(plan.series[2].encoding.lines) < 64
+    assert series.header.acceleration_factor == (2, 1) and "R=2" in series.header.sampling_pattern
+    images = reconstruct_series(path, "02_T2_TSE_transverse", ReconOptions(cs_iterations=20))
+    assert images.method == "cs"
