@@ -53,7 +53,11 @@ def _echo_k(acq: SimulatedAcquisition, read_axis: int) -> np.ndarray:
     return acq.k_per_m[int(np.argmin(np.abs(acq.k_per_m[:, read_axis])))]
 
 
-def _geometries(imaging: Sequence[SimulatedAcquisition], header: SeriesHeader) -> dict[int, EncodingGeometry]:
+def _geometries(imaging: Sequence[SimulatedAcquisition], is_3d: bool = False,
+                fov_yz_m: tuple[float, float] = (1.0, 1.0)) -> dict[int, EncodingGeometry]:
+    """The logical axes of each localizer plane (``SET``), from the trajectory: the readout
+    moves along the read axis, the phase encoding spreads the echoes along the phase axis
+    (3D: the two encoded axes told apart by their k-space steps, 1 / FOV)."""
     by_set: dict[int, list[SimulatedAcquisition]] = defaultdict(list)
     for a in imaging:
         by_set[a.counters.get("SET", 0)].append(a)
@@ -63,8 +67,8 @@ def _geometries(imaging: Sequence[SimulatedAcquisition], header: SeriesHeader) -
         centres = np.array([_echo_k(a, read) for a in acqs])
         others = [ax for ax in range(3) if ax != read]
         spread = {ax: float(np.ptp(centres[:, ax])) for ax in others}
-        if header.is_3d:
-            fov_y, fov_z = header.encoded_fov_m[1], header.encoded_fov_m[2]
+        if is_3d:
+            fov_y, fov_z = fov_yz_m
 
             def mismatch(ax: int, fov: float) -> float:
                 values = np.unique(np.round(centres[:, ax] * fov, 3))
@@ -152,7 +156,7 @@ def to_mrd_acquisitions(readouts: Sequence[SimulatedAcquisition], header: Series
         The trajectory does not fit the header's field of view or matrix.
     """
     imaging = [a for a in readouts if "NOISE" not in a.flags]
-    geometries = _geometries(imaging, header) if imaging else {}
+    geometries = _geometries(imaging, header.is_3d, header.encoded_fov_m[1:]) if imaging else {}
     fov_x, fov_y, fov_z = header.encoded_fov_m
     nx, ny, nz = header.encoded_matrix
     lim = header.limits
@@ -222,10 +226,7 @@ def infer_encoding(readouts: Sequence[SimulatedAcquisition]) -> tuple[tuple[int,
     imaging = [a for a in readouts if "NOISE" not in a.flags and a.k_per_m.shape[0] > 1]
     if not imaging:
         raise UserInputError("The sequence has no readouts that move through k-space (no imaging data to reconstruct).")
-    from vetmri.rawdata import SeriesHeader as _H
-
-    dummy = _H(encoded_matrix=(2, 1, 1), encoded_fov_m=(1.0, 1.0, 1.0), recon_matrix=(2, 1, 1), recon_fov_m=(1.0, 1.0, 1.0))
-    geo = next(iter(_geometries(imaging, dummy).values()))
+    geo = next(iter(_geometries(imaging).values()))
     k_read = np.abs(np.diff(imaging[0].k_per_m @ geo.read_dir))
     step_x = float(np.median(k_read))
     if step_x <= 0:
