@@ -27,6 +27,7 @@ from vetmri.cli import (
     scanner_cmd,
     sequence_cmd,
     settings_cmd,
+    simulate_cmd,
     status_cmd,
     worklist_cmd,
 )
@@ -44,6 +45,7 @@ COMMAND_MODULES = (
     protocols_cmd,
     sequence_cmd,
     phantom_cmd,
+    simulate_cmd,
     recon_cmd,
     records_cmd,
     dicom_cmd,

@@ -1,0 +1,82 @@
+"""``vetmri simulate`` as a user runs it: a planned series, a Pulseq file written with plain
+pypulseq (with and without encoding labels), and one-sentence errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from vetmri.rawdata import list_groups, read_series
+from vetmri.recon import ReconOptions, reconstruct_series
+
+from seqbuild import write_se
+from tests.acquisition.plain_sequences import write_unlabelled_gre
+
+PLAN = ["--species", "cat", "--weight", "3", "--region", "brain"]
+
+
+def test_one_planned_series_with_json_summary(run_vetmri, tmp_path):
+    raw = tmp_path / "cat.h5"
+    result = run_vetmri("simulate", *PLAN, "--series", "2", "--set", "matrix=32,32", "--set", "slices=1",
+                        "--set", "averages=1", "--out", str(raw), "--drift-hz", "900", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert abs(summary["adjustments"]["f0_hz"] - 900) < 3
+    assert summary["series"][0]["group"] == "02_T2_TSE_transverse"
+    assert "%" in result.stderr  # progress on stderr
+    assert read_series(raw, "02_T2_TSE_transverse").header.species == "cat"
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_plain_pypulseq_file_is_simulated_and_reconstructs(run_vetmri, tmp_path, labelled):
+    seq = tmp_path / "mine.seq"
+    if labelled:
+        write_se(seq, n=48, fov=0.144, tr=0.3, te=0.02, thickness=0.006)
+    else:
+        write_unlabelled_gre(seq, n=48, fov=0.144)
+    raw = tmp_path / "mine.h5"
+    result = run_vetmri("simulate", "--seq", str(seq), "--phantom", "test_tubes", "--out", str(raw), "--no-effects")
+    assert result.returncode == 0, result.stderr
+    assert list_groups(raw) == ["00_mine"]
+    series = read_series(raw, "00_mine")
+    assert series.header.encoded_matrix == (48, 48, 1)
+    assert series.header.encoded_fov_m[0] == pytest.approx(0.144, rel=0.01)
+    image = reconstruct_series(raw, "00_mine", ReconOptions(method="fft")).volumes[0].magnitude[0]
+    # the three tubes (x = -30, 0, +30 mm) along the middle row, background between them
+    row = image[24]
+    px = 0.144 / 48
+    centres = [24 + round(x / px) for x in (-0.03, 0.0, 0.03)]
+    assert all(row[c] > 5 * row[c + 5] for c in centres[:2])
+    assert min(row[c] for c in centres) > 0.2 * row.max()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--out", "x.h5"], "Give --species, --weight, --region"),
+    (["--seq", "a.seq", "--out", "x.h5"], "needs a phantom"),
+    (["--seq", "a.seq", *PLAN, "--out", "x.h5"], "either --seq"),
+    ([*PLAN, "--fov-mm", "100,100", "--out", "x.h5"], "apply to --seq"),
+    (["--species", "parrot", "--weight", "0.4", "--region", "coelom", "--out", "x.h5"], "no phantom of a parrot coelom"),
+    ([*PLAN, "--drift-hz", "1e7", "--out", "x.h5"], "drift"),
+    ([*PLAN, "--series", "9", "--out", "x.h5"], "no series 9"),
+    ([*PLAN, "--phantom", "unicorn", "--out", "x.h5"], "no phantom called 'unicorn'"),
+])
+def test_bad_requests_get_one_sentence_and_exit_2(run_vetmri, tmp_path, args, words):
+    result = run_vetmri("simulate", *args)
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_files_get_one_sentence(run_vetmri, tmp_path):
+    bad_phantom = tmp_path / "bad.toml"
+    bad_phantom.write_text('[phantom]\nname = "x"\n')
+    seq = tmp_path / "broken.seq"
+    seq.write_text("not pulseq at all\n")
+    result = run_vetmri("simulate", "--seq", str(seq), "--phantom", str(bad_phantom), "--out", str(tmp_path / "o.h5"))
+    assert result.returncode == 2 and "bad.toml" in result.stderr and "Traceback" not in result.stderr
+    result = run_vetmri("simulate", "--seq", str(seq), "--phantom", "test_tubes", "--out", str(tmp_path / "o.h5"))
+    assert result.returncode == 2 and "not a readable Pulseq file" in result.stderr
+    missing = run_vetmri("simulate", "--seq", str(tmp_path / "none.seq"), "--phantom", "test_tubes", "--out", str(tmp_path / "o.h5"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr

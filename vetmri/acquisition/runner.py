@@ -1,0 +1,202 @@
+"""Run an exam on a backend: calibrate, then each selected series into one raw MRD file.
+
+Every acquisition is appended (and flushed) as it arrives, noise measurements first in
+each series group, so a run killed mid-series leaves a readable file with everything
+received. :func:`run_sequence_file` does the same for a Pulseq file vetmri did not plan.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vetmri.acquisition.contract import Adjustments, Progress, ScannerBackend
+from vetmri.acquisition.encoding import infer_encoding
+from vetmri.acquisition.header import foreign_series_header, series_header
+from vetmri.acquisition.simulated import SimulatedBackend
+from vetmri.errors import OperationFailedError, UserInputError
+from vetmri.protocols.plan import ExamPlan
+from vetmri.rawdata import RawExamWriter, header_to_xml, series_group_name
+
+__all__ = ["ExamRun", "SeriesRun", "run_exam", "run_sequence_file"]
+
+
+@dataclass(frozen=True)
+class SeriesRun:
+    """What one series produced.
+
+    Attributes
+    ----------
+    index, name, group : the series and its group in the raw file
+    acquisitions : int
+        Acquisitions written (noise included).
+    scan_time_s : float
+        Scan time of the sequence on the real scanner.
+    wall_time_s : float
+        Time it took here (sequence building, simulation and writing).
+    """
+
+    index: int
+    name: str
+    group: str
+    acquisitions: int
+    scan_time_s: float
+    wall_time_s: float
+
+
+@dataclass(frozen=True)
+class ExamRun:
+    """A whole run: the file, the adjustments used and the series."""
+
+    path: Path
+    adjustments: Adjustments
+    series: tuple[SeriesRun, ...]
+    calibration_s: float
+
+
+def _select(plan: ExamPlan, indices: Sequence[int] | None) -> list[int]:
+    if indices is None:
+        return list(range(len(plan.series)))
+    for i in indices:
+        if not 0 <= i < len(plan.series):
+            raise UserInputError(f"There is no series {i}; this exam has series 0 to {len(plan.series) - 1} "
+                                 "(see 'vetmri protocols show').")
+    return list(indices)
+
+
+def _refuse_existing(out: Path, groups: Sequence[str]) -> None:
+    """A series group is written once: appending a second run would mix two scans."""
+    from vetmri.rawdata import list_groups
+
+    if not Path(out).exists():
+        return
+    clash = sorted(set(list_groups(out)) & set(groups))
+    if clash:
+        raise UserInputError(f"{out} already holds the series {', '.join(clash)}; write to a new file "
+                             "(--out) or remove the old one.")
+
+
+def run_exam(plan: ExamPlan, backend: ScannerBackend, out: Path, *, series: Sequence[int] | None = None,
+             adjustments: Adjustments | None = None, on_progress: Progress | None = None,
+             on_acquisition: Callable[[str, int, int], None] | None = None) -> ExamRun:
+    """Calibrate (unless ``adjustments`` are given) and run the selected series.
+
+    Parameters
+    ----------
+    plan : ExamPlan
+    backend : ScannerBackend
+    out : Path
+        The exam's raw file (created, or appended to).
+    series : sequence of int, optional
+        0-based series indices (all by default).
+    on_progress : callable(fraction, message)
+        Progress of the whole run.
+    on_acquisition : callable(group, written, total), optional
+        Called after each acquisition is flushed to the file.
+
+    Raises
+    ------
+    UserInputError
+        Unknown series index, an infeasible series.
+    OperationFailedError
+        A sequence failed its checks, the file cannot be written.
+    vetmri.acquisition.contract.ScanAborted
+        The backend was aborted (what arrived before stays in the file).
+    """
+    from vetmri.sequences.api import build_sequence
+
+    report = on_progress or (lambda fraction, message: None)
+    indices = _select(plan, series)
+    profile = backend.capabilities()
+    _refuse_existing(out, [series_group_name(i, plan.series[i].parameters.name) for i in indices])
+    started = time.perf_counter()
+    if adjustments is None:
+        adjustments = backend.calibrate(on_progress=lambda f, m: report(0.05 * f, m))
+    calibration_s = time.perf_counter() - started
+    runs = []
+    with RawExamWriter(out) as writer:
+        for position, index in enumerate(indices):
+            t0 = time.perf_counter()
+            plan_i = plan.series[index]
+            name = plan_i.parameters.name
+            if not plan_i.feasible:
+                raise UserInputError(f"{name} is not feasible ({plan_i.violations[0].message}); change it with --set.")
+            share = 0.95 / len(indices)
+            base = 0.05 + position * share
+            report(base, f"{name}: building the sequence")
+            built = build_sequence(plan_i, profile)
+            if not built.ok:
+                raise OperationFailedError(f"The sequence of {name} failed its checks; it was not played.")
+            header = series_header(plan_i, profile, index=index, species=plan.species, weight_kg=plan.weight_kg,
+                                   f0_hz=adjustments.f0_hz)
+            series_writer = writer.open_series(header)
+            stream = backend.run(built.text, header_to_xml(header), adjustments,
+                                 on_progress=lambda f, m, n=name, b=base: report(b + share * 0.9 * f, f"{n}: {m}"))
+            written = 0
+            total = _expected(plan_i)
+            for acquisition in stream:
+                series_writer.append(acquisition)
+                written += 1
+                if on_acquisition:
+                    on_acquisition(series_writer.group, written, total)
+            runs.append(SeriesRun(index, name, series_writer.group, written, built.duration_s, time.perf_counter() - t0))
+    report(1.0, "done")
+    return ExamRun(Path(out), adjustments, tuple(runs), calibration_s)
+
+
+def _expected(plan) -> int:
+    """Imaging readouts a series plays (for progress), plus the noise readouts."""
+    from vetmri.acquisition.simulated import NOISE_READOUTS
+
+    p = plan.parameters
+    per_slice = plan.encoding.acquired
+    slices = 1 if p.sequence == "gre3d" else p.slices * (3 if p.sequence == "localizer" else 1)
+    return NOISE_READOUTS + per_slice * slices * p.averages
+
+
+def run_sequence_file(seq_path: Path, backend: SimulatedBackend, out: Path, *, fov_mm: tuple[float, float] | None = None,
+                      matrix: tuple[int, int] | None = None, adjustments: Adjustments = Adjustments(),
+                      on_progress: Progress | None = None) -> ExamRun:
+    """Simulate any Pulseq file (encoding from its labels or its k-space trajectory) into
+    group ``00_<file name>`` of ``out``.
+
+    Parameters
+    ----------
+    fov_mm : (rows, cols), optional
+        Field of view the sequence encodes (phase, readout); read off the trajectory when
+        not given.
+    matrix : (rows, cols), optional
+        The image matrix; the encoded one when not given.
+    """
+    seq_path = Path(seq_path)
+    if not seq_path.is_file():
+        raise UserInputError(f"The sequence file {seq_path} does not exist.")
+    _refuse_existing(out, [series_group_name(0, seq_path.stem)])
+    started = time.perf_counter()
+    result = backend.simulate(seq_path.read_text(errors="replace"), adjustments, on_progress=on_progress)
+    encoded, fov, slices = infer_encoding(result.acquisitions)
+    if fov_mm is not None:
+        fov = (fov_mm[1] * 1e-3, fov_mm[0] * 1e-3, fov[2])
+    if matrix is not None and (matrix[1] != encoded[0] or matrix[0] > encoded[1] + 1):
+        raise UserInputError(
+            f"The matrix {matrix[0]},{matrix[1]} does not fit the sequence, which reads {encoded[0]} samples per line "
+            f"and encodes {encoded[1]} lines; give --matrix {encoded[1]},{encoded[0]} or leave it out."
+        )
+    if matrix is not None:
+        encoded = (encoded[0], matrix[0], encoded[2])
+    imaging = [a for a in result.acquisitions if "NOISE" not in a.flags]
+    averages = 1 + max(a.counters.get("AVG", 0) for a in imaging)
+    header = foreign_series_header(matrix=encoded, fov_m=fov, profile=backend.profile, channels=result.channels,
+                                   coil_name=result.coil or "ideal", name=seq_path.stem, slices=slices,
+                                   averages=averages)
+    written = 0
+    with RawExamWriter(out) as writer:
+        series_writer = writer.open_series(header)
+        for acquisition in backend.stream(result, header, adjustments):
+            series_writer.append(acquisition)
+            written += 1
+    group = series_group_name(0, seq_path.stem)
+    run = SeriesRun(0, seq_path.stem, group, written, result.duration_s, time.perf_counter() - started)
+    return ExamRun(Path(out), adjustments, (run,), 0.0)
