@@ -107,21 +107,13 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _study_dict(study) -> dict:
-    p = study.patient
+    from vetmri.dicom.patient import animal_fields
+
     return {
         "study_instance_uid": study.study_instance_uid, "study_id": study.study_id,
         "accession_number": study.accession_number, "description": study.description,
         "study_date": study.study_date.isoformat() if study.study_date else None,
-        "patient": {
-            "patient_id": p.patient_id, "pet_name": p.pet_name,
-            "owner": {"family": p.owner.family, "given": p.owner.given},
-            "species": p.species.common_name or p.species.description,
-            "species_description": p.species.description,
-            "species_code": p.species.code.value if p.species.code else None,
-            "breed": p.breed, "sex": p.sex, "neutered": p.neutered, "weight_kg": p.weight_kg,
-            "birth_date": p.birth_date.isoformat() if p.birth_date else None,
-            "responsible_organization": p.responsible_organization,
-        },
+        "patient": animal_fields(study.patient),
         "series": [
             {"series_instance_uid": s.series_instance_uid, "number": s.number, "modality": s.modality,
              "description": s.description, "body_part": s.body_part,

@@ -16,6 +16,7 @@ from vetmri.errors import UserInputError
 
 __all__ = [
     "AnimalPatient",
+    "animal_fields",
     "BreedRegistration",
     "Code",
     "Neutered",
@@ -220,3 +221,24 @@ class AnimalPatient:
         if months < 24:
             return f"{months:03d}M"
         return f"{min(months // 12, 999):03d}Y"
+
+
+def animal_fields(animal) -> dict:
+    """The animal and its owner as plain data for ``--json`` output.
+
+    ``animal`` is anything that carries the patient attributes read from DICOM (a study's
+    patient summary or a worklist item): ``patient_id``, ``pet_name``, ``owner``,
+    ``species``, ``breed``, ``sex``, ``neutered``, ``weight_kg``, ``birth_date`` and
+    ``responsible_organization``.
+    """
+    return {
+        "patient_id": animal.patient_id, "pet_name": animal.pet_name,
+        "owner": {"family": animal.owner.family, "given": animal.owner.given},
+        "species": animal.species.common_name or animal.species.description,
+        "species_description": animal.species.description,
+        "species_code": animal.species.code.value if animal.species.code else None,
+        "breed": animal.breed, "sex": animal.sex, "neutered": animal.neutered,
+        "weight_kg": animal.weight_kg,
+        "birth_date": animal.birth_date.isoformat() if animal.birth_date else None,
+        "responsible_organization": animal.responsible_organization,
+    }

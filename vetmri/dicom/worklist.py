@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from vetmri.dicom.association import DEFAULT_TIMEOUT_S, association, describe_node
-from vetmri.dicom.patient import PersonName, Species
+from vetmri.dicom.patient import PersonName, Species, animal_fields
 from vetmri.errors import OperationFailedError
 from vetmri.settings import PacsNode
 
@@ -76,14 +76,7 @@ class ScheduledAnimal:
     def to_dict(self) -> dict:
         """Plain data for ``--json`` output."""
         return {
-            "patient_id": self.patient_id, "pet_name": self.pet_name,
-            "owner": {"family": self.owner.family, "given": self.owner.given},
-            "species": self.species.common_name or self.species.description,
-            "species_description": self.species.description,
-            "species_code": self.species.code.value if self.species.code else None,
-            "breed": self.breed, "sex": self.sex, "neutered": self.neutered, "weight_kg": self.weight_kg,
-            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
-            "responsible_organization": self.responsible_organization,
+            **animal_fields(self),
             "accession_number": self.accession_number, "requested_procedure_id": self.requested_procedure_id,
             "requested_procedure": self.requested_procedure, "study_instance_uid": self.study_instance_uid,
             "scheduled_start": self.scheduled_start.isoformat() if self.scheduled_start else None,
