@@ -72,6 +72,7 @@ def test_the_exam_file_has_one_group_per_series_with_the_plans_header(tmp_path):
     flair = read_series(raw, "03_FLAIR_transverse").header
     p = plan.series[3].parameters
     assert flair.species == "cat" and flair.patient_weight_kg == 3.0 and flair.series_name == "FLAIR transverse"
+    assert flair.region == plan.region == "brain"
     assert flair.ti_s == pytest.approx(p.ti_s) and flair.tr_s == pytest.approx(p.tr_s) and flair.te_s == pytest.approx(p.te_s)
     assert flair.echo_train_length == p.echo_train_length and flair.bandwidth_per_pixel_hz == pytest.approx(p.bandwidth_hz_per_px)
     assert flair.encoded_matrix == (32, 32, 1) and flair.encoded_fov_m == pytest.approx((p.fov_m[1], p.fov_m[0], p.slice_m))

@@ -13,6 +13,8 @@ import pytest
 from vetmri.dicom.geometry import scanner_to_patient_matrix
 from vetmri.recon import reconstruct_series
 
+from tests.recon.simulated_scan import Scan
+
 from .exam import SERIES, add_pet, recon_to_dicom, write_raw_exam
 from .tools import dciodvfy
 
@@ -96,6 +98,18 @@ def test_pixel_geometry_is_the_reconstruction_geometry(exam):
     # the brightest pixel of the stored image is where the reconstruction has it
     middle = pydicom.dcmread(files[1]).pixel_array
     assert np.unravel_index(middle.argmax(), middle.shape) == np.unravel_index(volume.magnitude[1].argmax(), middle.shape)
+
+
+def test_a_new_study_takes_the_region_the_raw_header_records(tmp_path, run_vetmri, isolated_workstation):
+    # series names that name no region: only the header's region can tell it
+    raw = tmp_path / "stifle.h5"
+    Scan(matrix=16, slices=1, fov_m=0.12, seed=3, region="stifle").write(raw, name="pd_sag", index=0)
+    pet = add_pet(run_vetmri)
+    result = recon_to_dicom(run_vetmri, raw, pet["id"])
+    study = json.loads(run_vetmri("records", "show", result["study"], "--json").stdout)
+    assert study["region"] == "stifle"
+    first = sorted(Path(result["series"][0]["folder"]).glob("*.dcm"))[0]
+    assert pydicom.dcmread(first).BodyPartExamined == "KNEE"
 
 
 def test_dicom_output_needs_a_known_pet_and_a_region(tmp_path, run_vetmri):

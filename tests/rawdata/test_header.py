@@ -18,7 +18,7 @@ def full_header():
         bandwidth_per_pixel_hz=130.0, acceleration_factor=(3, 1), sampling_pattern="variable density R=3",
         slice_spacing_m=0.0045, coil_name="head_large", channels=4, field_strength_t=0.2,
         larmor_frequency_hz=8_515_496.0, species="dog", patient_weight_kg=31.5,
-        series_name="t2_tse_tra", series_index=3, sequence_type="TSE",
+        series_name="t2_tse_tra", series_index=3, sequence_type="TSE", region="cervical_spine",
     )
 
 

@@ -38,6 +38,7 @@ class Scan:
     center_m: tuple[float, float, float] = (0.0, 0.0, 0.0)
     slice_thickness_m: float = 0.005
     seed: int = 0
+    region: str = ""
 
     @property
     def is_3d(self) -> bool:
@@ -61,7 +62,7 @@ class Scan:
             ),
             tr_s=self.tr_s, te_s=self.te_s, channels=self.coils, coil_name="test",
             series_name=name, series_index=index, slice_spacing_m=self.slice_thickness_m * 1.2,
-            bandwidth_per_pixel_hz=100.0,
+            bandwidth_per_pixel_hz=100.0, region=self.region,
         )
 
     def truth(self) -> np.ndarray:

@@ -33,7 +33,7 @@ def _sampling(acceleration: float) -> str:
 
 
 def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, species: str,
-                  weight_kg: float | None, f0_hz: float = 0.0) -> SeriesHeader:
+                  weight_kg: float | None, f0_hz: float = 0.0, region: str = "") -> SeriesHeader:
     """The :class:`~vetmri.rawdata.SeriesHeader` of one planned series.
 
     Parameters
@@ -47,6 +47,8 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
         The patient.
     f0_hz : float
         Centre-frequency adjustment (the Larmor frequency in the header includes it).
+    region : str
+        The exam's body region (carried to the DICOM study).
     """
     p = plan.parameters
     rows, cols = p.matrix
@@ -89,6 +91,7 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
         series_name=p.name,
         series_index=index,
         sequence_type=p.sequence,
+        region=region,
     )
 
 

@@ -130,7 +130,7 @@ def run_exam(plan: ExamPlan, backend: ScannerBackend, out: Path, *, series: Sequ
             if not built.ok:
                 raise OperationFailedError(f"The sequence of {name} failed its checks; it was not played.")
             header = series_header(plan_i, profile, index=index, species=plan.species, weight_kg=plan.weight_kg,
-                                   f0_hz=adjustments.f0_hz)
+                                   f0_hz=adjustments.f0_hz, region=plan.region)
             series_writer = writer.open_series(header)
             stream = backend.run(built.text, header_to_xml(header), adjustments,
                                  on_progress=lambda f, m, n=name, b=base: report(b + share * 0.9 * f, f"{n}: {m}"))

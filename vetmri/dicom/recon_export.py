@@ -96,7 +96,7 @@ def guess_region(series_names: list[str]) -> str | None:
 
 
 def _study_for(store: "RecordStore", pet_id: str, study_id: str | None, region: str | None,
-               names: list[str]) -> tuple["StudyRecord", bool]:
+               names: list[str], recorded: list[str]) -> tuple["StudyRecord", bool]:
     if study_id:
         study = store.study(study_id)
         if study.pet_id != store.pet(pet_id).id:
@@ -106,7 +106,7 @@ def _study_for(store: "RecordStore", pet_id: str, study_id: str | None, region: 
     planned = [s for s in store.studies_of_pet(pet.id) if s.status in ("planned", "scanning", "acquired")]
     if planned:
         return planned[0], False
-    region = region or guess_region(names)
+    region = region or next((r for r in recorded if r), None) or guess_region(names)
     if not region:
         raise UserInputError("The raw data do not name the body region; give it with --region (such as brain or cervical_spine).")
     return store.add_study(pet.id, region, status="acquired"), True
@@ -156,7 +156,8 @@ def write_raw_as_dicom(
     uid_root : str
         Settings ``dicom.uid_root``.
     region : str, optional
-        Body region of a new study; by default guessed from the series names.
+        Body region of a new study; by default the region the raw header records, else
+        guessed from the series names.
     study_id : str, optional
         Add the series to this study; by default the pet's planned study (from the
         worklist) or a new one.
@@ -190,7 +191,8 @@ def write_raw_as_dicom(
             raise UserInputError(f"{raw} has no series group '{group}' (groups: {', '.join(available)}).")
     chosen = groups or available
     raw_series = [read_series(raw, group) for group in chosen]
-    study, created = _study_for(store, pet_id, study_id, region, [s.header.series_name or s.group for s in raw_series])
+    study, created = _study_for(store, pet_id, study_id, region, [s.header.series_name or s.group for s in raw_series],
+                                [s.header.region for s in raw_series])
     context = store.study_context(study.id)
     patient = animal_patient(context, clinic=clinic)
     general = dicom_study(study)

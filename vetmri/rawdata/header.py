@@ -31,6 +31,7 @@ USER_PARAMETERS = {
     "sampling_pattern": "vetmri.samplingPattern",
     "series_index": "vetmri.seriesIndex",
     "acceleration_factor": "vetmri.accelerationFactor",
+    "region": "vetmri.bodyRegion",
 }
 
 Triple = tuple[float, float, float]
@@ -107,6 +108,9 @@ class SeriesHeader:
     series_name : str
     series_index : int
     sequence_type : str
+    region : str
+        The protocols' body region the series was planned for (``"brain"``,
+        ``"cervical_spine"``), empty when unknown (a foreign sequence).
     """
 
     encoded_matrix: tuple[int, int, int]
@@ -135,6 +139,7 @@ class SeriesHeader:
     series_name: str = ""
     series_index: int = 0
     sequence_type: str = ""
+    region: str = ""
 
     def __post_init__(self) -> None:
         if not self.echo_times_s and self.te_s:
@@ -192,6 +197,8 @@ def header_to_xml(header: SeriesHeader) -> str:
     )
     echo_times = header.echo_times_s
     strings = {"species": header.species, "sampling_pattern": header.sampling_pattern}
+    if header.region:
+        strings["region"] = header.region
     doubles = {"slice_spacing_m": _mm(header.slice_spacing_m)}
     if header.bandwidth_per_pixel_hz is not None:
         doubles["bandwidth_per_pixel_hz"] = header.bandwidth_per_pixel_hz
@@ -311,6 +318,7 @@ def header_from_xml(xml: str | bytes, *, source: str = "the MRD header") -> Seri
         series_name=series_name,
         series_index=int(user.get(USER_PARAMETERS["series_index"], (measurement.initialSeriesNumber or 0) if measurement else 0)),
         sequence_type=(seq.sequence_type or "") if seq else "",
+        region=str(user.get(USER_PARAMETERS["region"], "")),
     )
 
 
