@@ -182,10 +182,10 @@ def synthesis_grid(
         kmax = float(np.max(np.abs(k[:, a])))
         reach = max(abs(low[a]), abs(high[a]))
         needed = 4 * kmax
-        if a == slab_axis:  # only the slab's profile gives signal; resolve it with 8 points
-            half_width = float(np.max(np.abs(slab[2])))  # type: ignore[index]
-            reach = min(reach, abs(slab[1]) + half_width)  # type: ignore[index]
-            needed = max(needed, 16 / half_width)
+        if a == slab_axis:  # signal only where the profile is (its quadrature spans +-thickness)
+            thickness = float(np.max(np.abs(slab[2])))  # type: ignore[index]
+            reach = min(reach, abs(slab[1]) + thickness)  # type: ignore[index]
+            needed = max(needed, 16 / thickness)  # 16 points across the slab
         q = 1 if a == readout_axis else max(1, int(np.ceil(2 * reach / fov - 1e-9)))
         length = q * fov
         m = _grid_points(int(np.ceil(needed * length)) + 2, q)
