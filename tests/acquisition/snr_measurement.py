@@ -22,13 +22,15 @@ from tests.acquisition.anatomy import tissue_names_at_pixels
 
 
 def measured_and_predicted_snr(species: str, weight_kg: float, index: int, folder: Path, *,
-                               seed: int = 7) -> tuple[float, float, int]:
-    """(measured, predicted, ROI pixels) for the middle slice of a planned series, one slice."""
-    plan = plan_exam(species, weight_kg, "brain", overrides=[parse_override("slices=1", index)])
+                               seed: int = 7, settings: tuple[str, ...] = ()) -> tuple[float, float, int]:
+    """(measured, predicted, ROI pixels) for the middle slice of a planned series, one slice;
+    ``settings`` are further overrides of that series ("averages=2")."""
+    overrides = [parse_override(text, index) for text in ("slices=1", *settings)]
+    plan = plan_exam(species, weight_kg, "brain", overrides=overrides)
     series = plan.series[index]
     phantom = phantom_for_exam(plan.species, plan.region, weight_kg, skull=plan.skull_type)
     backend = SimulatedBackend(phantom, conditions=SimulatedConditions(coil=plan.coil, seed=seed))
-    raw = folder / f"{species}.h5"
+    raw = folder / f"{species}_{seed}.h5"
     run = run_exam(plan, backend, raw, series=[index], adjustments=Adjustments())
     images = reconstruct_series(raw, run.series[0].group, ReconOptions(shading_correction="off"))
     volume = images.volumes[0]

@@ -145,3 +145,75 @@ def test_an_accelerated_series_records_its_pattern_and_reconstructs_by_compresse
     assert series.header.acceleration_factor == (2, 1) and "R=2" in series.header.sampling_pattern
     images = reconstruct_series(path, "02_T2_TSE_transverse", ReconOptions(cs_iterations=20))
     assert images.method == "cs"
+
+
+# -- the shim residual in imaging runs ------------------------------------------------------
+
+OFF_CENTRE_BLOCK = """
+[phantom]
+name = "off-centre block"
+description = "a water block from x = -10 to +50 mm"
+species = ["none"]
+region = "test"
+reference_weight_kg = 1
+
+[[shapes]]
+type = "box"
+centre_mm = [20, 0, 0]
+size_mm = [60, 40, 40]
+tissue = "water"
+"""
+SHIM_BANDWIDTH_HZ_PER_PX, SHIM_N, SHIM_FOV_M = 50.0, 64, 0.128
+
+
+def _readout_centroid_px(result) -> float:
+    """Centre of mass along the readout (x) of a plain inverse-FFT image (pixels above a
+    fifth of the maximum: the object, not its ringing), and the readout profile."""
+    k = np.zeros((SHIM_N, SHIM_N), complex)
+    for a in result.acquisitions:
+        if "NOISE" not in a.flags:
+            k[a.counters["LIN"]] = a.samples[0]
+    image = np.abs(np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(k))))
+    profile = np.where(image > 0.2 * image.max(), image, 0.0).sum(axis=0)
+    return float(profile @ np.arange(SHIM_N) / profile.sum()), image.sum(axis=0)
+
+
+@pytest.fixture(scope="module")
+def shim_runs(tmp_path_factory):
+    from seqbuild import write_se
+    from vetmri.simulation.phantom import load_phantom_text
+
+    path = write_se(tmp_path_factory.mktemp("shim") / "se.seq", n=SHIM_N, fov=SHIM_FOV_M, te=0.05, tr=0.3,
+                    bw_per_px=SHIM_BANDWIDTH_HZ_PER_PX, readout_axis="x", slice_axis="z")
+    text = path.read_text()
+    block = load_phantom_text(OFF_CENTRE_BLOCK)
+
+    def backend(error_x):
+        return SimulatedBackend(block, conditions=SimulatedConditions(
+            shim_error_hz_per_m=(error_x, 0.0, 0.0), noise=False, b0_inhomogeneity=False))
+
+    ideal = backend(0.0).simulate(text, Adjustments())
+    shimmed_backend = backend(4000.0)
+    uncalibrated = shimmed_backend.simulate(text, Adjustments())
+    adjustments = shimmed_backend.calibrate(["shim"])
+    calibrated = shimmed_backend.simulate(text, adjustments)
+    return ideal, uncalibrated, calibrated, adjustments
+
+
+def test_an_uncalibrated_shim_error_shifts_the_object_along_the_readout_by_offset_over_bandwidth(shim_runs):
+    ideal, uncalibrated, _, _ = shim_runs
+    (centre_ideal, _), (centre_error, _) = _readout_centroid_px(ideal), _readout_centroid_px(uncalibrated)
+    predicted_px = 4000.0 * 0.020 / SHIM_BANDWIDTH_HZ_PER_PX  # 80 Hz at the block's centre: 1.6 pixels
+    assert abs(centre_error - centre_ideal) == pytest.approx(predicted_px, rel=0.1)
+
+
+def test_after_the_shim_calibration_the_image_matches_the_error_free_one(shim_runs):
+    ideal, uncalibrated, calibrated, adjustments = shim_runs
+    assert adjustments.shim_hz_per_m[0] == pytest.approx(-4000.0, rel=0.05)
+    (centre_ideal, profile_ideal), (centre_fixed, profile_fixed) = (_readout_centroid_px(ideal),
+                                                                    _readout_centroid_px(calibrated))
+    assert abs(centre_fixed - centre_ideal) < 0.15
+    _, profile_error = _readout_centroid_px(uncalibrated)
+    error_fixed = np.linalg.norm(profile_fixed - profile_ideal) / np.linalg.norm(profile_ideal)
+    error_before = np.linalg.norm(profile_error - profile_ideal) / np.linalg.norm(profile_ideal)
+    assert error_fixed < 0.05 and error_fixed < 0.25 * error_before

@@ -91,3 +91,40 @@ def test_regulariser_with_plain_fft_is_refused(run_vetmri, tmp_path):
     result = run_vetmri("recon", str(raw), "--out", str(tmp_path / "o"), "--method", "fft", "--regulariser", "wavelet")
     assert result.returncode == 2
     assert "--method cs" in result.stderr and "Traceback" not in result.stderr
+
+
+def _write_with_dead_channel(scan: Scan, path, channel: int) -> None:
+    """The scan with one receive channel dead (all zeros) in the noise scan and the lines."""
+    from dataclasses import replace
+
+    from vetmri.rawdata import RawExamWriter
+
+    with RawExamWriter(path) as exam:
+        series = exam.open_series(scan.header("t2", 0))
+        for a in scan.acquisitions():
+            data = a.data.copy()
+            data[channel] = 0
+            series.append(replace(a, data=data))
+
+
+@pytest.mark.parametrize("case", ["no noise at all", "a dead channel"])
+def test_an_unusable_noise_scan_skips_prewhitening_with_a_note_and_still_gives_the_image(run_vetmri, tmp_path, case):
+    raw = tmp_path / "exam.h5"
+    if case == "no noise at all":  # e.g. noiseless simulated data that still carries a noise scan
+        scan = Scan(coils=4, noise_sigma=0.0)
+        scan.write(raw, "t2", 0)
+        expected_note = "the noise scan holds no noise"
+    else:
+        scan = Scan(coils=4, noise_sigma=0.01, seed=2)
+        _write_with_dead_channel(scan, raw, channel=2)
+        expected_note = "channel 3 of 4 carries no noise"
+    out = tmp_path / "images"
+    result = run_vetmri("recon", str(raw), "--out", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert "noise pre-whitening skipped" in result.stderr and expected_note in result.stderr
+    assert "Traceback" not in result.stderr
+    meta = json.loads((out / "00_t2.json").read_text())
+    assert "noise pre-whitening" not in meta["steps"]
+    assert any(expected_note in note for note in meta["details"]["notes"])
+    volume = np.load(out / "00_t2.npy")[0]
+    assert nrmse(volume * np.sum(scan.truth() * volume) / np.sum(volume**2), scan.truth()) < 0.15

@@ -24,7 +24,6 @@ _AXES = "xyz"
 SLAB_M = 0.02
 #: Wait between excitations so every tissue (CSF: T1 about 4 s) is fully relaxed.
 RELAX_US = 30_000_000
-_NO_GRADIENT_T_PER_M = 1e-9
 
 
 def _writer(profile: ScannerProfile, read: str, phase: str, slice_: str) -> BlockWriter:
@@ -58,14 +57,11 @@ def _rephase(block: RfBlock, profile: ScannerProfile, read_area: float | None = 
 
 
 def _plain_readout(samples: int, dwell_ns: int, profile: ScannerProfile) -> Readout:
-    """An ADC window without a readout gradient (FID, noise).
-
-    The block writer plays a readout block with its gradient, so the gradient is 1 nT/m:
-    0.04 Hz/m, far below any effect over the window."""
+    """An ADC window without a readout gradient (FID, noise)."""
     r = rasters_of(profile)
     delay = r.up(r.adc_dead_us + r.grad_us, r.grad_us)
     duration = r.up(delay + samples * dwell_ns / 1000 + r.adc_dead_us)
-    return Readout(Trapezoid(_NO_GRADIENT_T_PER_M, r.grad_us, duration - 2 * r.grad_us, r.grad_us), samples, dwell_ns, delay, duration)
+    return Readout(Trapezoid(0.0, r.grad_us, duration - 2 * r.grad_us, r.grad_us), samples, dwell_ns, delay, duration)
 
 
 def noise_scan(profile: ScannerProfile, *, readouts: int, samples: int, dwell_s: float) -> str:

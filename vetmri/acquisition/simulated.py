@@ -3,8 +3,9 @@
 :class:`SimulatedConditions` is the state of the simulated machine and patient that the
 calibration has to find (the magnet's drift, the RF amplitude error, a linear shim error)
 and the effects to include. :class:`SimulatedBackend` plays calibration scans and series
-on a phantom: the adjustments it is given correct what they can (the residual drift and
-RF error are what the engine then sees), and every series streams its noise readouts
+on a phantom: the adjustments it is given correct what they can (the residual drift, linear
+field and RF error are what the engine then sees, in the calibration scans as in the
+series), and every series streams its noise readouts
 first, then its imaging readouts as MRD acquisitions.
 """
 
@@ -136,15 +137,18 @@ class SimulatedBackend:
     # -- building blocks (also used by the exam runner for foreign sequences) -------------
 
     def options(self, adjustments: Adjustments, *, coil: str | None = None) -> EffectOptions:
-        """The engine's effects: what the adjustments leave of the drift and RF error."""
+        """The engine's effects: what the adjustments leave of the drift, the linear field
+        error and the RF error."""
         c = self.conditions
         residual_hz = c.drift_hz - adjustments.f0_hz
+        shim = np.asarray(c.shim_error_hz_per_m, dtype=float) + np.asarray(adjustments.shim_hz_per_m, dtype=float)
         b1 = c.b1_scale * adjustments.rf_scale
         if not 0.1 <= b1 <= 3.0:
             raise UserInputError(f"The RF scale {adjustments.rf_scale:g} gives a flip-angle scale of {b1:g}, outside 0.1-3.")
         return EffectOptions(
             b0_inhomogeneity=c.b0_inhomogeneity,
             magnet_temperature_change_k=residual_hz / self.profile.magnet.drift_hz_per_k,
+            linear_field_hz_per_m=(float(shim[0]), float(shim[1]), float(shim[2])),
             b1_scale=b1, coil=coil if coil is not None else c.coil, noise=c.noise, seed=c.seed,
         )
 
@@ -194,6 +198,6 @@ class SimulatedBackend:
             raise ScanAborted("the scan was aborted")
 
     def _measure(self, scan: ScanText, adjustments: Adjustments) -> Sequence[SimulatedAcquisition]:
-        error = np.asarray(self.conditions.shim_error_hz_per_m) + np.asarray(adjustments.shim_hz_per_m)
-        text = scan((float(error[0]), float(error[1]), float(error[2])))
-        return self.simulate(text, adjustments).acquisitions
+        # the residual linear field is part of the engine's B0 (options()), as on a real
+        # magnet: the scans carry no stand-in gradient offset
+        return self.simulate(scan((0.0, 0.0, 0.0)), adjustments).acquisitions

@@ -66,6 +66,8 @@ def _recon(args: argparse.Namespace) -> int:
 
         images = reconstruct_series(args.raw, group, options, on_progress=progress)
         print(file=sys.stderr)
+        for note in images.details.get("notes", []):
+            print(f"{group}: note: {note}", file=sys.stderr)
         files = write_series(images, args.out, args.format)
         summary.append({"group": group, "method": images.method, "steps": list(images.steps), "files": [str(f) for f in files]})
     if args.json:

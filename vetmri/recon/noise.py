@@ -13,7 +13,13 @@ import numpy as np
 
 from vetmri.recon.readouts import Readouts
 
-__all__ = ["NoiseModel", "estimate_noise_sigma_from_kspace", "noise_model_from_scan", "prewhiten"]
+__all__ = ["NoiseModel", "estimate_noise_sigma_from_kspace", "noise_model_from_scan", "prewhiten", "unusable_noise_reason"]
+
+#: A channel whose noise variance is below this fraction of the strongest one's carries no
+#: receiver noise (dead, disconnected, or written without noise).
+_DEAD_CHANNEL_FRACTION = 1e-6
+#: Smallest eigenvalue of a usable covariance, relative to the largest.
+_SINGULAR_FRACTION = 1e-9
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +64,32 @@ def noise_model_from_scan(noise: Readouts | None) -> NoiseModel | None:
     samples = samples - samples.mean(axis=1, keepdims=True)
     cov = (samples @ samples.conj().T) / max(samples.shape[1] - 1, 1)
     return NoiseModel(covariance=cov, sample_time_s=noise.sample_time_s, samples=samples.shape[1])
+
+
+def unusable_noise_reason(model: NoiseModel) -> str | None:
+    """Why the noise scan cannot whiten the data (an all-zero scan, a channel without
+    noise, a singular or non-finite covariance), or None when it can.
+
+    Returns
+    -------
+    str or None
+        A clause for a user ("the noise scan holds no noise (every sample is zero)").
+    """
+    cov = model.covariance
+    if not np.all(np.isfinite(cov)):
+        return "the noise scan holds samples that are not finite numbers"
+    variance = np.diag(cov).real
+    if variance.max(initial=0.0) <= 0.0:
+        return "the noise scan holds no noise (every sample is zero)"
+    dead = np.flatnonzero(variance <= _DEAD_CHANNEL_FRACTION * variance.max())
+    if len(dead):
+        names = ", ".join(str(c + 1) for c in dead)
+        return (f"channel {names} of {len(variance)} carries no noise in the noise scan "
+                "(a dead or disconnected channel)")
+    eigenvalues = np.linalg.eigvalsh(cov)
+    if eigenvalues.min() <= _SINGULAR_FRACTION * eigenvalues.max():
+        return "the noise covariance is singular (channels carry the same noise)"
+    return None
 
 
 def prewhiten(readouts: Readouts, model: NoiseModel) -> Readouts:

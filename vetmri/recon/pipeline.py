@@ -12,6 +12,7 @@ that show each step matters).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +30,14 @@ from vetmri.recon.geometry import slice_geometries
 from vetmri.recon.grid import KSpace, grid_kspace
 from vetmri.recon.images import ImageVolume, SeriesImages
 from vetmri.recon.intensity import shading_correction
-from vetmri.recon.noise import estimate_noise_sigma_from_kspace, noise_model_from_scan, prewhiten
+from vetmri.recon.noise import estimate_noise_sigma_from_kspace, noise_model_from_scan, prewhiten, unusable_noise_reason
 from vetmri.recon.partial_fourier import PARTIAL_FOURIER_METHODS, detect_partial_fourier, fill_partial_fourier
 from vetmri.recon.readouts import stack_readouts
 from vetmri.recon.sampling import is_undersampled
 
 __all__ = ["METHODS", "COIL_COMBINES", "CS_REGULARISERS", "DENOISERS", "PARTIAL_FOURIER_METHODS", "ReconOptions", "reconstruct_raw", "reconstruct_series"]
+
+_log = logging.getLogger(__name__)
 
 METHODS = ("auto", "fft", "cs")
 CS_REGULARISERS = ("tv", "wavelet")
@@ -132,6 +135,13 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
     model = noise_model_from_scan(noise) if options.prewhiten else None
     if model is not None and model.covariance.shape[0] != lines.data.shape[1]:
         raise UserInputError(f"the noise scan has {model.covariance.shape[0]} channels but the imaging data {lines.data.shape[1]}; the data are inconsistent.")
+    if model is not None and (unusable := unusable_noise_reason(model)) is not None:
+        # whitening by a singular covariance would fail or blow up a channel: reconstruct
+        # unwhitened, with the noise level from the k-space periphery, and say so
+        note = f"noise pre-whitening skipped: {unusable}"
+        _log.warning("group %s: %s", series.group, note)
+        details.setdefault("notes", []).append(note)
+        model = None
     if model is not None:
         lines = prewhiten(lines, model)
         if navigators is not None:
@@ -152,7 +162,7 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
     else:
         k0 = kspaces[0]
         sigma = estimate_noise_sigma_from_kspace(k0.data[:, :, 0], k0.sampled[:, 0, :, None][:, None])
-        details["noise_sigma_source"] = "k-space periphery (no noise scan)"
+        details["noise_sigma_source"] = "k-space periphery (no usable noise scan)"
     first_of_slice = {}
     for acq in lines.acquisitions:
         first_of_slice.setdefault(acq.counters.slice, acq)

@@ -78,8 +78,12 @@ class BlockWriter:
         self.seq.add_block(*events, self.pp.make_delay(block.duration_us * 1e-6))
 
     def readout(self, r: Readout, *, acquire: bool, labels: dict[str, int], phase_rad: float) -> None:
-        """The readout gradient with (or without) its ADC and encoding labels."""
-        events: list[Any] = [self.trapezoid(r.gradient, "read"), self.pp.make_delay(r.duration_us * 1e-6)]
+        """The readout gradient with (or without) its ADC and encoding labels; a zero readout
+        gradient (a noise or FID readout) plays the ADC alone."""
+        gradient = self.trapezoid(r.gradient, "read")
+        events: list[Any] = [self.pp.make_delay(r.duration_us * 1e-6)]
+        if gradient is not None:
+            events.insert(0, gradient)
         if acquire:
             events.append(self.pp.make_adc(num_samples=r.samples, dwell=r.dwell_ns * 1e-9,
                                            delay=r.adc_delay_us * 1e-6, phase_offset=phase_rad,

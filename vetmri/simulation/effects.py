@@ -3,6 +3,8 @@
 - B0 inhomogeneity: a sum of solid spherical harmonics up to third order with seeded random
   coefficients, scaled so its peak-to-peak over the DSV equals the profile's homogeneity
   (ppm). Near the isocentre it is dominated by the linear terms, as in a shimmed magnet.
+- Linear field (shim residual): ``g . r`` Hz with ``g`` in Hz/m along x, y, z, what the
+  first-order shim leaves of a linear field error; independent of the B0 map switch.
 - B0 drift: a uniform offset, ``drift_hz_per_k`` of the profile times the magnet's temperature
   change since the last Larmor calibration.
 - B1: a flip-angle scale, ``b1_scale * (1 - b1_falloff * (r / R)^2)`` with R the coil radius
@@ -26,6 +28,7 @@ from vetmri.errors import UserInputError
 from vetmri.scanner.profile import Coil, ScannerProfile
 
 __all__ = [
+    "MAX_LINEAR_FIELD_HZ_PER_M",
     "MOTION_KINDS",
     "EffectOptions",
     "b0_offset_hz",
@@ -35,6 +38,8 @@ __all__ = [
 ]
 
 MOTION_KINDS: tuple[str, ...] = ("none", "rigid", "respiratory")
+#: Largest linear field (shim residual) along any axis, Hz/m (0.5 mT/m at 42.58 MHz/T).
+MAX_LINEAR_FIELD_HZ_PER_M = 20_000.0
 _REFERENCE_COIL_DIAMETER_M = 0.24
 
 
@@ -48,6 +53,9 @@ class EffectOptions:
         Permanent-magnet B0 map (distortion, dephasing).
     magnet_temperature_change_k : float
         Magnet temperature change since the last Larmor calibration (0 = just calibrated).
+    linear_field_hz_per_m : (float, float, float)
+        Linear off-resonance along x, y, z, Hz/m: the shim residual (the field error plus
+        the shim's gradient offsets), added to the B0 map even when that is switched off.
     b1_scale : float
         Global flip-angle scale (1 = perfect RF calibration).
     b1_falloff : float
@@ -73,6 +81,7 @@ class EffectOptions:
 
     b0_inhomogeneity: bool = True
     magnet_temperature_change_k: float = 0.0
+    linear_field_hz_per_m: tuple[float, float, float] = (0.0, 0.0, 0.0)
     b1_scale: float = 1.0
     b1_falloff: float = 0.0
     coil: str | None = None
@@ -95,6 +104,14 @@ class EffectOptions:
             raise UserInputError(
                 f"A magnet temperature change of {self.magnet_temperature_change_k:g} K is beyond the "
                 "scanner's operating range (+-20 K); give a smaller change."
+            )
+        field = self.linear_field_hz_per_m
+        if len(field) != 3 or not all(np.isfinite(g) for g in field):
+            raise UserInputError(f"The linear field needs three finite values (Hz/m along x, y, z), not {field!r}.")
+        if any(abs(g) > MAX_LINEAR_FIELD_HZ_PER_M for g in field):
+            raise UserInputError(
+                f"A linear field of {max(abs(g) for g in field):g} Hz/m is beyond what a shim leaves "
+                f"(at most {MAX_LINEAR_FIELD_HZ_PER_M:g} Hz/m, 0.5 mT/m); give a smaller one."
             )
         if self.noise_scale < 0:
             raise UserInputError(f"The noise scale must not be negative, not {self.noise_scale:g}.")
@@ -137,7 +154,8 @@ def _b0_coefficients(profile: ScannerProfile, seed: int) -> np.ndarray:
 
 
 def b0_offset_hz(points_m: np.ndarray, profile: ScannerProfile, options: EffectOptions) -> np.ndarray:
-    """Spatial off-resonance of the magnet at each point, Hz (zeros when switched off).
+    """Spatial off-resonance at each point, Hz: the magnet's B0 map (when switched on) plus
+    the linear field ``options.linear_field_hz_per_m . r``.
 
     Parameters
     ----------
@@ -147,11 +165,12 @@ def b0_offset_hz(points_m: np.ndarray, profile: ScannerProfile, options: EffectO
     -------
     ndarray of float, shape (...)
     """
+    linear = points_m @ np.asarray(options.linear_field_hz_per_m, dtype=float)
     if not options.b0_inhomogeneity:
-        return np.zeros(points_m.shape[:-1])
+        return linear
     radius = profile.magnet.dsv_m / 2
     ppm = _harmonics(points_m, radius) @ _b0_coefficients(profile, options.seed)
-    return ppm * 1e-6 * profile.magnet.larmor_hz
+    return ppm * 1e-6 * profile.magnet.larmor_hz + linear
 
 
 def b1_scale_map(points_m: np.ndarray, radius_m: float, options: EffectOptions) -> np.ndarray:

@@ -35,10 +35,14 @@ from vetmri.simulation.synthesis import GroupSamples, synthesise_group
 __all__ = ["NOISE_STD_PER_SQRT_S", "simulate_sequence"]
 
 #: Thermal noise, std of one sample's real part times sqrt(dwell), in signal units (proton
-#: density x m^3). Calibrated so that a dog-brain T2 TSE at 0.2 T (TR 3 s, TE 100 ms, voxel
-#: 1 x 1 x 4 mm, 256 phase encodes, 100 Hz/pixel, 2 averages, reference 0.24 m head coil)
-#: gives white matter an SNR of 20: 0.617 * 0.2865 * 4e-9 * sqrt(256 * 2 / 100) / 20.
-NOISE_STD_PER_SQRT_S = 0.617 * math.exp(-0.1 / 0.08) * 4e-9 * math.sqrt(256 * 2 / 100) / 20
+#: density x m^3). Calibrated on the reference protocol the planner uses (protocols/snr.py):
+#: a dog-brain T2 TSE at 0.2 T (TR 3 s, TE 100 ms, 160 x 160 over 160 mm, 4 mm slice, so
+#: 1 x 1 x 4 mm and 160 phase encodes, 100 Hz/pixel, 2 averages) in the 0.24 m head coil
+#: (head_large, 4 channels, adaptive combination) gives white matter an SNR of 20:
+#: 0.617 (white-matter signal density) * exp(-100/80) * 4e-9 m^3 * sqrt(160 * 2 / 100) * 0.876 / 20.
+#: 0.876 is the 4-channel combination's loss measured on that protocol (8 seeds, mean 13.86
+#: where the single-channel law gave 20 x sqrt(160/256) = 15.81 with the 256-line constant).
+NOISE_STD_PER_SQRT_S = 0.617 * math.exp(-0.1 / 0.08) * 4e-9 * math.sqrt(160 * 2 / 100) * 0.876 / 20
 
 _SELECTIVE_MIN_HZ_PER_M = 10.0
 _GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments  # below this gradient at the RF centre, the pulse is non-selective

@@ -4,8 +4,10 @@ For each slice (or slab, or volume) the phantom is rasterised on a grid chosen f
 sampled k-space itself: along every encoded axis the grid spans an integer multiple of the
 field of view (so Cartesian samples fall on FFT bins exactly) with at least four points
 per cycle of the highest sampled frequency (twice as fine as any reconstruction of the
-data). Along the slice axis the excitation pulse's small-tip profile weights 17 points
-over twice the slice thickness. The reconstruction
+data). Along the slice axis of a 2D slice the excitation pulse's small-tip profile weights
+17 points over twice the slice thickness; when the samples also encode that axis (the
+partitions of a 3D slab) it is a Fourier-encoded axis like the others, and the profile
+weights the grid points along it. The reconstruction
 grid is therefore never the simulation grid (no inverse crime).
 
 Per ADC sample ``s`` and channel ``j``:
@@ -112,7 +114,8 @@ class SynthesisGrid:
     encoded : tuple of EncodedAxis
     class_images : ndarray of float32, shape (C, n_x, n_y, n_z)
         Each class's tissue density, integrated over the slice profile (and over any other
-        non-encoded axis); size 1 along non-encoded axes.
+        non-encoded axis), or weighted by it along a partition-encoded slab axis; size 1
+        along non-encoded axes.
     sensitivity : ndarray of complex64, shape (J, n_x, n_y, n_z)
     offresonance_hz : ndarray of float, shape (n_x, n_y, n_z)
         Static B0 offset at the grid points.
@@ -166,20 +169,26 @@ def synthesis_grid(
     """
     low, high = phantom.extent_m()
     k = k_per_m
-    candidates = [a for a in range(3) if np.max(np.abs(k[:, a])) > 0.5 and (slab is None or a != slab[0])]
+    slab_axis = slab[0] if slab is not None else None
+    candidates = [a for a in range(3) if np.max(np.abs(k[:, a])) > 0.5]
     axes: list[np.ndarray | None] = [None, None, None]
     encoded: list[EncodedAxis] = []
     for a in candidates:
-        lattice = _lattice(k[:, a])
+        lattice = _partition_lattice(k[:, a]) if a == slab_axis else _lattice(k[:, a])
         if lattice is None:
             continue
         step, offset = lattice
         fov = 1.0 / step
         kmax = float(np.max(np.abs(k[:, a])))
         reach = max(abs(low[a]), abs(high[a]))
+        needed = 4 * kmax
+        if a == slab_axis:  # signal only where the profile is (its quadrature spans +-thickness)
+            thickness = float(np.max(np.abs(slab[2])))  # type: ignore[index]
+            reach = min(reach, abs(slab[1]) + thickness)  # type: ignore[index]
+            needed = max(needed, 16 / thickness)  # 16 points across the slab
         q = 1 if a == readout_axis else max(1, int(np.ceil(2 * reach / fov - 1e-9)))
         length = q * fov
-        m = _grid_points(int(np.ceil(4 * kmax * length)) + 2, q)
+        m = _grid_points(int(np.ceil(needed * length)) + 2, q)
         axes[a] = (np.arange(m) - m // 2) * (length / m)
         encoded.append(EncodedAxis(a, length, m, offset * step, q))
         if a == readout_axis and 2 * reach > fov:
@@ -198,6 +207,8 @@ def synthesis_grid(
             weights_axis[a] = np.full(n, (high[a] - low[a]) / (n - 1))
     labels, tissues = tissue_labels(phantom, *axes)
     class_images = _class_images(labels, tissues, class_tissues, weights_axis)
+    if slab_axis is not None and slab_axis in is_encoded:
+        class_images = class_images * _slab_profile(slab, axes[slab_axis])[None]  # type: ignore[arg-type]
     plane = [axes[a] if a in is_encoded else np.array([slab[1] if slab and a == slab[0] else 0.0]) for a in range(3)]
     points = np.stack(np.meshgrid(*plane, indexing="ij"), axis=-1)
     modulation = np.ones(points.shape[:-1], dtype=complex)
@@ -214,6 +225,29 @@ def synthesis_grid(
         sensitivity=np.asarray(sensitivity(points), dtype=np.complex64),
         offresonance_hz=np.asarray(b0_hz(points), dtype=float), modulation=modulation, cell_m=cell,
     )
+
+
+def _partition_lattice(k: np.ndarray) -> tuple[float, float] | None:
+    """The lattice of partition encoding along the slab axis of a selective excitation, or
+    None when the samples do not encode that axis (a 2D slice: one k value, or k off a
+    lattice), in which case the slab profile is integrated instead."""
+    if len(np.unique(np.round(k, 2))) < 2:
+        return None
+    try:
+        return _lattice(k)
+    except OperationFailedError:
+        return None
+
+
+def _slab_profile(slab: tuple[int, float, np.ndarray, np.ndarray], positions_m: np.ndarray) -> np.ndarray:
+    """The excitation's small-tip profile at ``positions_m`` along the slab axis, shaped to
+    broadcast over (n_x, n_y, n_z): the quadrature weights of ``slab`` over their spacing."""
+    axis, centre, offsets, weights = slab
+    density = weights / (offsets[1] - offsets[0])
+    values = np.interp(positions_m - centre, offsets, density, left=0.0, right=0.0)
+    shape = [1, 1, 1]
+    shape[axis] = -1
+    return values.reshape(shape).astype(np.float32)
 
 
 def _class_images(labels: np.ndarray, tissues, class_tissues: tuple[str, ...],
