@@ -2,8 +2,9 @@
 
 Read from ``species_protocols/``: ``<species>.toml`` (``[species]``, ``[regions.*]``,
 optional ``[skull_types.*]`` and ``[budget]``) and the shared tables in
-``species_protocols/shared/`` (``series.toml``, ``tissues.toml``, ``planning.toml``,
-``dog_breeds.toml``). Everything is validated on load; a problem names the file, the key
+``species_protocols/shared/`` (``series.toml``, ``planning.toml``, ``dog_breeds.toml``).
+Tissue values come from the tissue library the simulator also uses
+(``phantoms/tissues.toml``, :mod:`vetmri.tissues`). Everything is validated on load; a problem names the file, the key
 and what is wrong.
 """
 
@@ -24,6 +25,7 @@ from vetmri.protocols.species import (
 from vetmri.protocols.templates import SeriesTemplate, read_templates
 from vetmri.resources import data_folder
 from vetmri.scanner.profile import ANATOMY
+from vetmri.tissues import TissueLibrary, load_tissue_library
 from vetmri.tomlfields import REQUIRED, TomlTable, read_toml_file
 
 __all__ = [
@@ -168,9 +170,9 @@ def _shared(folder: Path, name: str) -> TomlTable:
 
 def _read(folder: Path) -> ProtocolLibrary:
     catalog = load_species_catalog(folder)
-    tissues = _read_tissues(_shared(folder, "tissues.toml"))
-    templates = read_templates(_shared(folder, "series.toml"), tissues)
     planning = _shared(folder, "planning.toml")
+    tissues = _planning_tissues(load_tissue_library(), planning.table("relaxation"))
+    templates = read_templates(_shared(folder, "series.toml"), tissues)
     budget = _read_budget(planning.table("budget"), None)
     geometry = _read_geometry(planning.table("geometry"))
     planning.reject_unknown_keys()
@@ -182,20 +184,24 @@ def _read(folder: Path) -> ProtocolLibrary:
     return ProtocolLibrary(catalog, protocols, templates, tissues, breeds, geometry)
 
 
-def _read_tissues(document: TomlTable) -> dict[str, Relaxation]:
-    tissues = {}
-    for name, t in document.named_tables("tissues").items():
-        tissues[name] = Relaxation(
-            t1_s=t.number("t1_ms", minimum=1, maximum=10_000) * 1e-3,
-            t2_s=t.number("t2_ms", minimum=1, maximum=5_000) * 1e-3,
-            t2star_s=t.number("t2star_ms", minimum=0.5, maximum=5_000) * 1e-3,
-            proton_density=t.number("proton_density", minimum=0, exclusive_minimum=True, maximum=1.2),
+def _planning_tissues(library: TissueLibrary, t: TomlTable) -> dict[str, Relaxation]:
+    """Every tissue of the library that gives signal, as the planner's :class:`Relaxation`.
+
+    T2* adds the dephasing a shimmed voxel of the magnet leaves
+    (``[relaxation] magnet_t2prime_ms``) to the tissue's own T2 and T2'.
+    """
+    magnet_t2prime_s = t.number("magnet_t2prime_ms", minimum=1, maximum=1e5) * 1e-3
+    t.reject_unknown_keys()
+    return {
+        tissue.name: Relaxation(
+            t1_s=tissue.t1_s,
+            t2_s=tissue.t2_s,
+            t2star_s=1.0 / (1.0 / tissue.t2_s + 1.0 / tissue.t2prime_s + 1.0 / magnet_t2prime_s),
+            proton_density=tissue.pd,
         )
-        t.reject_unknown_keys()
-    if not tissues:
-        raise document.error("tissues", "must list at least one tissue ([tissues.<name>])")
-    document.reject_unknown_keys()
-    return tissues
+        for tissue in library.tissues
+        if tissue.pd > 0
+    }
 
 
 def _read_budget(t: TomlTable, default: Budget | None) -> Budget:

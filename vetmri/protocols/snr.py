@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "REFERENCE_COIL_DIAMETER_M",
+    "REFERENCE_WHITE_MATTER",
     "SNR_CONSTANT",
     "Relaxation",
     "coil_factor",
@@ -35,14 +36,18 @@ class Relaxation:
 # -- Calibration (the one place it lives) ----------------------------------------------------
 # Target (SCANNER.md): a 0.2 T dog-brain T2 TSE with 1 x 1 x 4 mm voxels, 160 phase lines,
 # 2 averages and 100 Hz per pixel in the 240 mm head coil gives white-matter SNR 15-30; we
-# take the middle, 20. White matter (T1 315 ms, T2 80 ms, PD 0.77) at TR 3000 ms and TE 100 ms
-# has the spin-echo contrast 0.77 x (1 - exp(-3000/315)) x exp(-100/80) = 0.2205. The
+# take the middle, 20. White matter of the tissue library (phantoms/tissues.toml: T1 315 ms,
+# T2 80 ms, PD 0.617) at TR 3000 ms and TE 100 ms has the spin-echo contrast
+# 0.617 x (1 - exp(-3000/315)) x exp(-100/80) = 0.1767. The
 # simulator is calibrated to the same target; once it runs, K is checked against series
 # simulated for a 3 kg cat and a 35 kg dog brain (agreement within 20 %).
 _REFERENCE_SNR = 20.0
 _REFERENCE_VOXEL_M3 = 1e-3 * 1e-3 * 4e-3
 _REFERENCE_ROOT_TIME = math.sqrt(160 * 2 / 100.0)
-_REFERENCE_CONTRAST = 0.77 * (1 - math.exp(-3000 / 315)) * math.exp(-100 / 80)
+#: White matter of the tissue library (tests/protocols/test_snr.py checks it is the library's).
+REFERENCE_WHITE_MATTER = Relaxation(t1_s=0.315, t2_s=0.080, t2star_s=0.0323, proton_density=0.617)
+_REFERENCE_CONTRAST = (REFERENCE_WHITE_MATTER.proton_density * (1 - math.exp(-3.0 / REFERENCE_WHITE_MATTER.t1_s))
+                       * math.exp(-0.1 / REFERENCE_WHITE_MATTER.t2_s))
 
 # Checked against the simulator (tests/acquisition/test_snr_agreement.py), whose noise is
 # calibrated on this same reference protocol (vetmri/simulation/engine.py): the simulated

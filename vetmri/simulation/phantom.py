@@ -20,7 +20,7 @@ import numpy as np
 
 from vetmri.errors import UserInputError
 from vetmri.resources import data_folder
-from vetmri.simulation.tissues import Tissue, TissueLibrary, load_tissue_library, read_tissue_values
+from vetmri.tissues import Tissue, TissueLibrary, load_tissue_library, read_tissue_values
 from vetmri.tomlfields import TomlTable, read_toml_file
 
 __all__ = [

@@ -12,7 +12,7 @@ import numpy as np
 
 from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.shapes import shape_contains
-from vetmri.simulation.tissues import Tissue
+from vetmri.tissues import Tissue
 
 __all__ = ["NO_TISSUE", "supersampled_axis", "tissue_fractions", "tissue_labels"]
 

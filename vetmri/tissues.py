@@ -1,7 +1,9 @@
 """The tissue library: proton density, relaxation and chemical shift at 0.2 T.
 
-The values live in ``phantoms/tissues.toml``, each with its source. A phantom shape names a
-tissue from the library or gives its own :class:`Tissue` values.
+The values live in ``phantoms/tissues.toml``, each with its source. It is the one table of
+tissue values: the simulator images it (a phantom shape names a tissue from the library or
+gives its own :class:`Tissue` values) and the exam planner predicts contrast, SNR and
+inversion times from it, so the two cannot disagree.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ import math
 import pytest
 
 from vetmri.errors import UserInputError
-from vetmri.simulation.tissues import load_tissue_library
+from vetmri.tissues import load_tissue_library
 
 
 def test_library_holds_the_tissues_a_reader_expects_with_sources():
