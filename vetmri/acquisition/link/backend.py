@@ -36,10 +36,10 @@ def parse_address(text: str, *, default_port: int = 9002) -> tuple[str, int]:
     UserInputError
         An empty host or a port that is not 1-65535.
     """
-    host, _, port_text = text.strip().rpartition(":") if ":" in text else (text.strip(), "", "")
+    host, colon, port_text = text.strip().rpartition(":") if ":" in text else (text.strip(), "", "")
     host = host.strip("[]")
     try:
-        port = int(port_text) if port_text else default_port
+        port = int(port_text) if colon else default_port
     except ValueError:
         port = -1
     if not host or not 1 <= port <= 65535:
