@@ -28,6 +28,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=9002, help="port to listen on (0: any free port; default 9002)")
     parser.add_argument("--allow-remote", action="store_true",
                         help="allow --host to be an address other computers can reach")
+    parser.add_argument("--pace", type=float, metavar="X",
+                        help="stream each series at X times the real scan's pace (1: real time; default: as fast "
+                        "as it is simulated)")
     parser.add_argument("--idle-timeout", type=float, default=3600.0, metavar="S",
                         help="drop a workstation silent this many seconds (default 3600)")
     parser.set_defaults(handler=_serve)
@@ -62,6 +65,10 @@ def _serve(args: argparse.Namespace) -> int:
     profile = load_profile(load_settings().scanner.profile)
     plan = plan_for_profile(args)
     backend = simulated_backend(args, plan, profile)
+    if args.pace is not None:
+        from vetmri.acquisition.link.pacing import PacedBackend
+
+        backend = PacedBackend(backend, speed=args.pace)
     _log_to_stderr()
     if not _is_loopback(args.host):
         log.warning("listening on %s: any computer that reaches this address can drive the simulated scanner",

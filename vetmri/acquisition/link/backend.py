@@ -20,7 +20,7 @@ from vetmri import __version__
 from vetmri.acquisition.contract import Adjustments, Progress, ScanAborted, check_steps
 from vetmri.acquisition.link.connection import Connection
 from vetmri.acquisition.link.framing import Frame, LinkError, MessageId
-from vetmri.acquisition.link.messages import PROTOCOL_VERSION, check_version
+from vetmri.acquisition.link.messages import PROTOCOL_VERSION, article, check_version
 from vetmri.errors import OperationFailedError, UserInputError
 from vetmri.rawdata import Acquisition, acquisition_from_bytes
 from vetmri.scanner.profile import ScannerProfile, parse_profile
@@ -220,7 +220,7 @@ class LinkBackend:
                 return message
             if message["type"] == "status":
                 self._finish(message, 0)
-            raise LinkError(f"{self._conn.sender} sent a {message['type']} message where a {kind} message was "
+            raise LinkError(f"{self._conn.sender} sent {article(message['type'])} message where {article(kind)} message was "
                             "expected; the conversation is out of step.")
 
     def _handle(self, frame: Frame, on_progress: Progress | None) -> dict[str, Any] | None:
@@ -237,7 +237,7 @@ class LinkBackend:
     def _finish(self, message: dict[str, Any], received: int) -> None:
         """Act on a final status: return when done, raise otherwise."""
         if message["type"] != "status":
-            raise LinkError(f"{self._conn.sender} sent a {message['type']} message where the series' status was "
+            raise LinkError(f"{self._conn.sender} sent {article(message['type'])} message where the series' status was "
                             "expected; the conversation is out of step.")
         state = message["state"]
         if state == "done":
@@ -262,10 +262,10 @@ class LinkBackend:
             raise LinkError(f"{self._conn.sender} sent a malformed acquisition that cannot be decoded.") from None
 
     def _broken(self, exc: LinkError, when: str) -> OperationFailedError:
-        """Close the link after a fault; the error to raise."""
+        """Close the link after a fault; the error to raise (its sentence says when)."""
         self._conn.close()
-        text = str(exc).rstrip(".")
-        return OperationFailedError(f"{text} ({when}); what arrived is kept, connect again to go on.")
+        head, sep, tail = str(exc).rstrip(".").partition(";")
+        return OperationFailedError(f"{head} {when}{sep}{tail}.")
 
     def _abandon(self) -> None:
         """Abort the scanner's work and read up to its final status (the link stays usable)."""

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from vetmri.acquisition.link.framing import Frame, FrameReader, LinkClosed, LinkError, MessageId, encode_frame
-from vetmri.acquisition.link.messages import decode_message, encode_message
+from vetmri.acquisition.link.messages import article, decode_message, encode_message
 
 __all__ = ["Connection"]
 
@@ -77,7 +77,7 @@ class Connection:
     def message_of(self, frame: Frame) -> dict[str, Any]:
         """The control message in a text frame (LinkError for any other frame)."""
         if frame.id != MessageId.TEXT:
-            raise LinkError(f"{self.sender} sent a {frame.id.name.lower().replace('_', ' ')} message where a "
+            raise LinkError(f"{self.sender} sent {article(frame.id.name.lower().replace('_', ' '))} message where a "
                             "control message was expected; the conversation is out of step.")
         return decode_message(frame.text, sender=self.sender)
 

@@ -27,6 +27,7 @@ __all__ = [
     "ERROR_CODES",
     "MESSAGE_TYPES",
     "PROTOCOL_VERSION",
+    "article",
     "check_version",
     "decode_message",
     "encode_message",
@@ -112,6 +113,11 @@ def _check_fields(message: dict[str, Any], sender: str) -> None:
         steps = message.get("steps")
         if steps is not None and (not isinstance(steps, list) or not all(isinstance(s, str) for s in steps)):
             raise LinkError(f"{sender} sent a calibrate message whose steps are not a list of names.")
+
+
+def article(word: str) -> str:
+    """``word`` with "a" or "an" before it."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def _major(version: str) -> str:

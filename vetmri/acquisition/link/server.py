@@ -23,7 +23,7 @@ from vetmri import __version__
 from vetmri.acquisition.contract import Adjustments, ScanAborted, ScannerBackend
 from vetmri.acquisition.link.connection import Connection
 from vetmri.acquisition.link.framing import Frame, LinkError, MessageId
-from vetmri.acquisition.link.messages import PROTOCOL_VERSION, check_version, decode_message
+from vetmri.acquisition.link.messages import PROTOCOL_VERSION, article, check_version, decode_message
 from vetmri.errors import UserInputError, VetmriError
 from vetmri.rawdata import acquisition_to_bytes
 
@@ -86,7 +86,7 @@ class _Session:
                 seq, header = self._next(MessageId.CONFIG_TEXT, "Pulseq file"), self._next(MessageId.HEADER, "MRD header")
                 self._task(lambda progress: self._run(message, seq.text, header.text, progress))
             else:
-                return self._refuse("protocol", f"The workstation sent a {message['type']} message, which only "
+                return self._refuse("protocol", f"The workstation sent {article(message['type'])} message, which only "
                                                 "the scanner sends.")
 
     def _refuse(self, code: str, text: str) -> None:
@@ -99,7 +99,7 @@ class _Session:
         if frame is _GONE:
             raise LinkError(f"The workstation at {self.conn.peer} went away in the middle of a run request.")
         if frame.id != expected:
-            raise LinkError(f"The workstation at {self.conn.peer} sent a {frame.id.name.lower()} message where the "
+            raise LinkError(f"The workstation at {self.conn.peer} sent {article(frame.id.name.lower().replace('_', ' '))} message where the "
                             f"run request's {what} was expected.")
         return frame
 
