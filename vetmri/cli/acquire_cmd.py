@@ -34,15 +34,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _address(args: argparse.Namespace) -> str:
-    from vetmri.errors import UserInputError
     from vetmri.settings import load_settings
 
-    if args.scanner:
-        return args.scanner
-    configured = load_settings().scanner.address
-    if not configured:
-        raise UserInputError("Give the scanner's address with --scanner HOST:PORT (or set [scanner] address).")
-    return configured
+    return args.scanner or load_settings().scanner.address
 
 
 def _pending(plan, out: Path, indices: list[int]) -> list[int]:
