@@ -5,6 +5,7 @@ in one sentence and no hang; what arrived stays in the raw file."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
@@ -110,6 +111,21 @@ def test_the_server_refuses_a_workstation_of_another_version(sim_link_server):
         assert refusal["state"] == "error" and refusal["code"] == "version"
         assert "speaks scanner-link protocol version 7.0, but this vetmri speaks version 1.0" in refusal["message"]
         assert wire.read()[0] == 4  # close
+
+
+@pytest.mark.parametrize("first, words", [
+    ({"type": "calibrate"}, "must open with a hello message, not 'calibrate'"),
+    ({"type": "hello"}, "without its 'protocol' field"),
+])
+def test_the_server_refuses_a_workstation_that_does_not_say_hello(sim_link_server, first, words):
+    server = sim_link_server()
+    with socket.create_connection(server.address, timeout=10) as sock:
+        wire = Wire(sock, threading.Event())
+        wire.text(json.dumps(first))
+        refusal = wire.read_message()
+        assert refusal["state"] == "error" and refusal["code"] == "protocol" and words in refusal["message"]
+    with connect(server) as link:  # and serves the next one
+        assert link.profile == load_profile()
 
 
 def test_a_dropped_link_mid_series_keeps_every_acquisition_received(rogue, plan, tmp_path):
