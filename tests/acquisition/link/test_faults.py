@@ -69,10 +69,11 @@ def sim_link_server(plan):
     series is in flight long enough to abort)."""
     servers = []
 
-    def start(paced: bool = False) -> LinkServer:
+    def start(paced: bool = False, **options) -> LinkServer:
         backend = SimulatedBackend(phantom_for_exam("cat", "brain", 3.0),
                                    conditions=SimulatedConditions(coil=plan.coil, seed=1, b0_inhomogeneity=False))
-        server = LinkServer(PacedBackend(backend, speed=20) if paced else backend, port=0, keepalive_s=0.5)
+        server = LinkServer(PacedBackend(backend, speed=20) if paced else backend, port=0,
+                            **{"keepalive_s": 0.5, **options})
         server.start()
         servers.append(server)
         return server
@@ -267,3 +268,18 @@ def test_a_second_workstation_is_told_the_scanner_is_busy_while_the_first_goes_o
         with pytest.raises(OperationFailedError, match="busy with another workstation's exam; try again when"):
             connect(server)
         assert len(list(first.run(seq, header_xml, Adjustments()))) == NOISE_READOUTS + 64
+
+
+def test_the_idle_timeout_drops_a_silent_workstation_but_not_one_waiting_for_its_series(sim_link_server, series_text,
+                                                                                        caplog):
+    caplog.set_level(logging.INFO, logger="vetmri.link")
+    server = sim_link_server(paced=True, idle_timeout_s=0.3)  # the series streams for longer than that
+    seq, header_xml = series_text
+    with connect(server) as link:
+        assert len(list(link.run(seq, header_xml, Adjustments()))) == NOISE_READOUTS + 64
+        # silent between tasks for longer than the idle timeout: the scanner lets go
+        wait_for(lambda: any(" gone" in r.getMessage() for r in caplog.records), "the server to drop the workstation")
+        assert any("The workstation at" in r.getMessage() and "sent nothing for 0.3 s" in r.getMessage()
+                   for r in caplog.records)
+        with pytest.raises(OperationFailedError, match="closed the connection|dropped"):
+            list(link.run(seq, header_xml, Adjustments()))

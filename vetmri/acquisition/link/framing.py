@@ -78,7 +78,12 @@ class LinkClosed(LinkError):
 
 
 class LinkTimeout(LinkError):
-    """The peer sent nothing for longer than the read timeout."""
+    """The peer sent nothing for longer than the read timeout.
+
+    ``mid_frame`` is True when part of a frame had arrived (the stream is then out of
+    step); False when the silence fell between frames."""
+
+    mid_frame: bool = True
 
 
 @dataclass(frozen=True)
@@ -184,8 +189,10 @@ class FrameReader:
             try:
                 chunk = self._sock.recv(min(size - len(chunks), 1 << 20))
             except TimeoutError:
-                raise LinkTimeout(f"{self._name} sent nothing for {self.timeout_s:g} s; it is stalled or the "
-                                  "network is down (check it, or allow longer with a larger timeout).") from None
+                timeout = LinkTimeout(f"{self._name} sent nothing for {self.timeout_s:g} s; it is stalled or the "
+                                      "network is down (check it, or allow longer with a larger timeout).")
+                timeout.mid_frame = bool(chunks) or not at_boundary
+                raise timeout from None
             except OSError as exc:
                 raise LinkClosed(f"The connection to {self.who} at {self.peer} dropped ({exc.strerror or exc}).") from None
             if not chunk:

@@ -22,7 +22,7 @@ from typing import Any
 from vetmri import __version__
 from vetmri.acquisition.contract import Adjustments, ScanAborted, ScannerBackend
 from vetmri.acquisition.link.connection import Connection
-from vetmri.acquisition.link.framing import Frame, LinkError, MessageId
+from vetmri.acquisition.link.framing import Frame, LinkError, LinkTimeout, MessageId
 from vetmri.acquisition.link.messages import PROTOCOL_VERSION, article, check_version, decode_message
 from vetmri.errors import UserInputError, VetmriError
 from vetmri.rawdata import acquisition_to_bytes
@@ -118,7 +118,8 @@ class _Session:
             result = {"type": "status", "state": "aborted", "message": "The scan was aborted."}
         except UserInputError as exc:
             result = {"type": "status", "state": "error", "code": "input", "message": str(exc)}
-        except LinkError:
+        except LinkError as exc:  # the workstation is gone: the task was stopped with it
+            log.info("%s: aborted, the workstation is gone (%s)", self.conn.peer, exc)
             raise
         except VetmriError as exc:
             result = {"type": "status", "state": "error", "code": "failed", "message": str(exc)}
@@ -175,6 +176,13 @@ class _Session:
         while True:
             try:
                 frame = self.conn.read()
+            except LinkTimeout as exc:
+                if self.working.is_set() and not exc.mid_frame:
+                    continue  # the workstation is quiet because it waits for a long task: fine
+                log.info("%s: %s", self.conn.peer, exc)
+                self._stop_backend()
+                self.frames.put(_GONE)
+                return
             except LinkError as exc:
                 log.info("%s: %s", self.conn.peer, exc)
                 self._stop_backend()
@@ -219,16 +227,21 @@ class LinkServer:
         A workstation must say hello within this time after connecting.
     keepalive_s : float
         While working, the scanner sends a progress message at least this often.
+    busy_grace_s : float
+        A workstation that connects while another's session is ending waits this long for
+        the scanner before it is told the scanner is busy.
     software : str
         Named in the hello.
     """
 
     def __init__(self, backend: ScannerBackend, *, host: str = "127.0.0.1", port: int = 9002,
                  idle_timeout_s: float = 3600.0, hello_timeout_s: float = 30.0, keepalive_s: float = 2.0,
+                 busy_grace_s: float = 2.0,
                  software: str = f"vetmri {__version__} scanner link") -> None:
         self.backend = backend
         self.idle_timeout_s = idle_timeout_s
         self.hello_timeout_s = hello_timeout_s
+        self.busy_grace_s = busy_grace_s
         self.keepalive_s = keepalive_s
         self.software = software
         self._busy = threading.Lock()
@@ -272,7 +285,7 @@ class LinkServer:
     def _handle(self, sock: socket.socket, client: tuple[str, int]) -> None:
         peer = f"{client[0]}:{client[1]}"
         conn = Connection(sock, peer=peer, timeout_s=self.idle_timeout_s, who="the workstation")
-        if not self._busy.acquire(blocking=False):
+        if not self._busy.acquire(timeout=self.busy_grace_s):
             log.info("refused %s: busy", peer)
             _Session._try(lambda: conn.send_message(
                 "status", state="error", code="busy",
