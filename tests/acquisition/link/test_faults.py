@@ -283,3 +283,22 @@ def test_the_idle_timeout_drops_a_silent_workstation_but_not_one_waiting_for_its
                    for r in caplog.records)
         with pytest.raises(OperationFailedError, match="closed the connection|dropped"):
             list(link.run(seq, header_xml, Adjustments()))
+
+
+def test_a_workstation_interrupted_mid_task_stops_the_scanner_and_stays_in_step(sim_link_server, series_text):
+    server = sim_link_server(paced=True)
+    seq, header_xml = series_text
+
+    def interrupt(fraction, message):
+        raise KeyboardInterrupt  # Ctrl-C while the scanner calibrates
+
+    with connect(server) as link:
+        with pytest.raises(KeyboardInterrupt):
+            link.calibrate(on_progress=interrupt)
+        stream = link.run(seq, header_xml, Adjustments())
+        first = [next(stream) for _ in range(3)]
+        stream.close()  # the consumer stops early (a full disk, a closed window)
+        assert all(a.is_noise for a in first)
+        adjustments = link.calibrate(steps=["noise"])
+        assert adjustments.noise_std > 0
+        assert len(list(link.run(seq, header_xml, adjustments))) == NOISE_READOUTS + 64

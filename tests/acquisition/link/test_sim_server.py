@@ -57,7 +57,7 @@ def acquire_args(address: str, raw) -> list[str]:
     return [*vetmri_command(), "acquire", "--scanner", address, *PATIENT, "--series", "1", *SMALL, "--out", str(raw)]
 
 
-def test_a_killed_sim_server_leaves_what_arrived_and_a_rerun_completes_the_series(start_sim_server, tmp_path, run_vetmri):
+def test_a_killed_sim_server_leaves_what_arrived_and_a_rerun_completes_the_series_as_simulate_would(start_sim_server, tmp_path, run_vetmri):
     server = start_sim_server("--seed", "2", "--pace", "4")  # 15 s of scan streamed in about 4 s
     raw = tmp_path / "exam.h5"
     client = subprocess.Popen(acquire_args(server.address, raw), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -89,6 +89,9 @@ def test_a_killed_sim_server_leaves_what_arrived_and_a_rerun_completes_the_serie
     assert "cut short in an earlier run, acquiring it again" in result.stderr
     complete = read_series(raw, group)
     assert len(complete.noise) + len(complete.acquisitions) == NOISE_READOUTS + 64 and series_is_complete(raw, group)
+    simulated = tmp_path / "simulated.h5"  # the same exam with 'vetmri simulate' and the same seed
+    assert run_vetmri("simulate", *PATIENT, "--series", "1", *SMALL, "--seed", "2", "--out", str(simulated)).returncode == 0
+    same_series(raw, simulated, group)
     rerun = run_vetmri(*acquire_args(again.address, raw)[len(vetmri_command()):])
     assert rerun.returncode == 0 and "already complete" in rerun.stderr and "nothing to acquire" in rerun.stdout
 

@@ -21,7 +21,7 @@ from vetmri.acquisition.contract import Adjustments, Progress, ScanAborted, chec
 from vetmri.acquisition.link.connection import Connection
 from vetmri.acquisition.link.framing import Frame, LinkError, MessageId
 from vetmri.acquisition.link.messages import PROTOCOL_VERSION, article, check_version
-from vetmri.errors import OperationFailedError, UserInputError
+from vetmri.errors import OperationFailedError, UserInputError, VetmriError
 from vetmri.rawdata import Acquisition, acquisition_from_bytes
 from vetmri.scanner.profile import ScannerProfile, parse_profile
 
@@ -107,14 +107,25 @@ class LinkBackend:
         """Ask the scanner to calibrate; progress arrives as it works."""
         chosen = None if steps is None else list(check_steps(steps))
         self._begin()
+        finished = False
         try:
             self._conn.send_message("calibrate", steps=chosen)
-            result = self._expect("adjustments", on_progress=on_progress)
-            return Adjustments.from_dict(result["adjustments"], source=f"The adjustments sent by {self._conn.sender}")
+            try:
+                result = self._expect("adjustments", on_progress=on_progress)
+            except (LinkError, VetmriError, ScanAborted):
+                finished = True  # the scanner's reply (or a fault) ended the exchange
+                raise
+            finished = True
+            try:
+                return Adjustments.from_dict(result["adjustments"], source=f"The adjustments sent by {self._conn.sender}")
+            except UserInputError as exc:  # adjustments a scanner should never send
+                raise LinkError(str(exc)) from None
         except LinkError as exc:
             raise self._broken(exc, "during the calibration") from None
         finally:
             self._working.clear()
+            if not finished and not self._conn.closed:
+                self._abandon()  # interrupted while waiting (Ctrl-C): stop the scanner, keep the link in step
 
     def run(self, seq_text: str, mrd_header_xml: str, adjustments: Adjustments, *,
             on_progress: Progress | None = None) -> Iterator[Acquisition]:
