@@ -4,6 +4,7 @@ killed mid-scan (everything received is in the file) and a rerun completes the e
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -84,9 +85,12 @@ def test_a_killed_sim_server_leaves_what_arrived_and_a_rerun_completes_the_serie
     assert seen <= written == stored < NOISE_READOUTS + 64 and not series_is_complete(raw, group)
 
     again = start_sim_server("--seed", "2")
-    result = run_vetmri(*acquire_args(again.address, raw)[len(vetmri_command()):])
+    result = run_vetmri(*acquire_args(again.address, raw)[len(vetmri_command()):], "--json")
     assert result.returncode == 0, result.stderr
     assert "cut short in an earlier run, acquiring it again" in result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["scanner"]["software"] == "vetmri sim-server" and summary["series"][0]["group"] == group
+    assert summary["series"][0]["acquisitions"] == NOISE_READOUTS + 64
     complete = read_series(raw, group)
     assert len(complete.noise) + len(complete.acquisitions) == NOISE_READOUTS + 64 and series_is_complete(raw, group)
     simulated = tmp_path / "simulated.h5"  # the same exam with 'vetmri simulate' and the same seed
@@ -123,3 +127,24 @@ def test_sim_server_stays_on_loopback_unless_told(run_vetmri, start_sim_server):
     server.process.send_signal(signal.SIGTERM)
     server.process.wait(timeout=30)
     assert "any computer that reaches this address can drive" in server.log() and "stopped" in server.log()
+
+
+def test_ctrl_c_on_the_workstation_aborts_the_scan_on_the_scanner(start_sim_server, tmp_path):
+    server = start_sim_server("--pace", "2")
+    raw = tmp_path / "exam.h5"
+    client = subprocess.Popen(acquire_args(server.address, raw), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, env=dict(os.environ))
+    text = ""
+    while not re.search(rf"written {NOISE_READOUTS + 2}/", text):  # into the imaging readouts
+        chunk = os.read(client.stderr.fileno(), 4096).decode(errors="replace")
+        if not chunk:
+            break
+        text += chunk
+    client.send_signal(signal.SIGINT)
+    _, err = client.communicate(timeout=60)
+    assert client.returncode == 130 and "interrupted" in err.decode()
+    partial = read_series(raw, "01_T2_TSE_sagittal")
+    assert len(partial.acquisitions) < 64 and not series_is_complete(raw, "01_T2_TSE_sagittal")
+    with LinkBackend.connect(server.address) as link:  # the scanner stopped and serves the next workstation
+        assert link.software == "vetmri sim-server"
+    assert "aborted" in server.log()
