@@ -302,3 +302,13 @@ def test_a_workstation_interrupted_mid_task_stops_the_scanner_and_stays_in_step(
         adjustments = link.calibrate(steps=["noise"])
         assert adjustments.noise_std > 0
         assert len(list(link.run(seq, header_xml, adjustments))) == NOISE_READOUTS + 64
+
+
+def test_a_workstation_that_connects_and_says_nothing_is_let_go(sim_link_server):
+    server = sim_link_server(hello_timeout_s=0.3)
+    with socket.create_connection(server.address, timeout=10) as sock:
+        wire = Wire(sock, threading.Event())
+        refusal = wire.read_message()  # nothing sent: the scanner gives up on us
+        assert refusal["code"] == "protocol" and "sent nothing for 0.3 s" in refusal["message"]
+    with connect(server) as link:
+        assert link.software
