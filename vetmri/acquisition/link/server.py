@@ -99,8 +99,9 @@ class _Session:
         if frame is _GONE:
             raise LinkError(f"The workstation at {self.conn.peer} went away in the middle of a run request.")
         if frame.id != expected:
-            raise LinkError(f"The workstation at {self.conn.peer} sent {article(frame.id.name.lower().replace('_', ' '))} message where the "
-                            f"run request's {what} was expected.")
+            kind = article(frame.id.name.lower().replace("_", " "))
+            raise LinkError(f"The workstation at {self.conn.peer} sent {kind} message where the run request's "
+                            f"{what} was expected.")
         return frame
 
     # -- tasks ---------------------------------------------------------------------------
