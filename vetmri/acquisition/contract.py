@@ -84,6 +84,40 @@ class Adjustments:
             "noise_covariance": [[[c.real, c.imag] for c in row] for row in self.noise_covariance],
         }
 
+    @classmethod
+    def from_dict(cls, data: object, *, source: str = "the adjustments") -> Adjustments:
+        """Inverse of :meth:`to_dict` (missing keys take their defaults).
+
+        Raises
+        ------
+        UserInputError
+            Not a mapping, an unknown key, or a value of the wrong kind or out of range.
+        """
+        if not isinstance(data, dict):
+            raise UserInputError(f"{source} must be a JSON object, not {type(data).__name__}.")
+        unknown = sorted(set(data) - {"f0_hz", "rf_scale", "shim_hz_per_m", "noise_std", "noise_covariance"})
+        if unknown:
+            raise UserInputError(f"{source} has the unknown key {unknown[0]!r}.")
+
+        def number(value: object, key: str) -> float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+                raise UserInputError(f"{source}: {key} must be a number, not {value!r}.")
+            return float(value)
+
+        try:
+            shim = [number(v, "shim_hz_per_m") for v in data.get("shim_hz_per_m", (0.0, 0.0, 0.0))]
+            rows = data.get("noise_covariance") or []
+            covariance = tuple(tuple(complex(number(c[0], "noise_covariance"), number(c[1], "noise_covariance"))
+                                     for c in row) for row in rows)
+        except (TypeError, IndexError, KeyError):
+            raise UserInputError(f"{source}: shim_hz_per_m must be 3 numbers and noise_covariance rows of "
+                                 "[real, imaginary] pairs.") from None
+        if len(shim) != 3 or any(len(row) != len(covariance) for row in covariance):
+            raise UserInputError(f"{source}: shim_hz_per_m must be 3 numbers and noise_covariance a square matrix.")
+        return cls(f0_hz=number(data.get("f0_hz", 0.0), "f0_hz"), rf_scale=number(data.get("rf_scale", 1.0), "rf_scale"),
+                   shim_hz_per_m=(shim[0], shim[1], shim[2]), noise_std=number(data.get("noise_std", 0.0), "noise_std"),
+                   noise_covariance=covariance)
+
 
 def check_steps(steps: Sequence[str] | None) -> tuple[str, ...]:
     """The calibration steps to run (all by default), refusing unknown names."""

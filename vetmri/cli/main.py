@@ -18,6 +18,7 @@ from pathlib import Path
 
 from vetmri import __version__
 from vetmri.cli import (
+    acquire_cmd,
     crash_cmd,
     dicom_cmd,
     phantom_cmd,
@@ -27,6 +28,7 @@ from vetmri.cli import (
     scanner_cmd,
     sequence_cmd,
     settings_cmd,
+    sim_server_cmd,
     simulate_cmd,
     status_cmd,
     worklist_cmd,
@@ -46,6 +48,8 @@ COMMAND_MODULES = (
     sequence_cmd,
     phantom_cmd,
     simulate_cmd,
+    sim_server_cmd,
+    acquire_cmd,
     recon_cmd,
     records_cmd,
     dicom_cmd,

@@ -1,0 +1,114 @@
+"""Options shared by the commands that plan an exam and drive a scanner (``acquire``,
+``sim-server``): the patient and plan, the simulated scanner's conditions, progress lines.
+
+Standard library only at the top; the core is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = [
+    "add_patient_arguments",
+    "add_plan_arguments",
+    "add_simulator_arguments",
+    "plan_for_profile",
+    "print_progress",
+    "print_written",
+    "require_patient",
+    "simulated_backend",
+]
+
+
+def add_patient_arguments(parser: argparse.ArgumentParser) -> None:
+    """--species --weight --region --breed --skull."""
+    parser.add_argument("--species", help="species name or alias (see 'protocols list')")
+    parser.add_argument("--weight", metavar="KG", help="body weight in kilograms")
+    parser.add_argument("--region", help="body region (see 'protocols list')")
+    parser.add_argument("--breed", help="breed (dogs: looked up for the skull type)")
+    parser.add_argument("--skull", help="skull type: brachycephalic, mesaticephalic or dolichocephalic")
+
+
+def add_plan_arguments(parser: argparse.ArgumentParser, *, verb: str) -> None:
+    """The patient, --set, --acceleration, the time budgets and --series/--all."""
+    add_patient_arguments(parser)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                        help="override a series parameter (as for 'protocols show'; repeatable)")
+    parser.add_argument("--acceleration", metavar="R", help="undersample the phase encoding R-fold")
+    parser.add_argument("--max-exam-min", type=float, metavar="MIN", help="anaesthesia budget of the exam")
+    parser.add_argument("--max-series-min", type=float, metavar="MIN", help="time budget of one series")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--series", type=int, metavar="INDEX", help=f"{verb} this series only (0-based)")
+    which.add_argument("--all", action="store_true", help=f"{verb} every series (the default)")
+
+
+def add_simulator_arguments(parser: argparse.ArgumentParser) -> None:
+    """The simulated scanner's patient phantom and conditions (as for ``vetmri simulate``)."""
+    parser.add_argument("--phantom", metavar="NAME|FILE", help="phantom to image (default: the one for species and region)")
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the noise and the magnet's maps")
+    parser.add_argument("--no-noise", action="store_true", help="leave out thermal noise")
+    parser.add_argument("--no-effects", action="store_true", help="ideal magnet: no B0 map, drift or RF error")
+    parser.add_argument("--drift-hz", type=float, default=0.0, metavar="F",
+                        help="the magnet's drift from its nominal frequency (the Larmor search finds it)")
+
+
+def require_patient(args: argparse.Namespace, *, hint: str = "") -> None:
+    """Refuse (exit 2) when --species, --weight or --region is missing."""
+    from vetmri.errors import UserInputError
+
+    missing = [f"--{n}" for n in ("species", "weight", "region") if getattr(args, n) is None]
+    if missing:
+        raise UserInputError(f"Give {', '.join(missing)}{hint}.")
+
+
+def plan_for_profile(args: argparse.Namespace, profile: Any = None) -> Any:
+    """The exam plan the arguments describe, for a scanner profile (the configured one by
+    default; the scanner's own when driving it over the link). As ``protocols show``
+    plans it; commands without --set/--series plan the protocol as it stands."""
+    from vetmri.errors import UserInputError
+    from vetmri.protocols.overrides import parse_override
+    from vetmri.protocols.planner import plan_exam
+    from vetmri.protocols.species import parse_weight_kg
+
+    if profile is None:
+        from vetmri.scanner.profile import load_profile
+        from vetmri.settings import load_settings
+
+        profile = load_profile(load_settings().scanner.profile)
+    series = getattr(args, "series", None)
+    overrides = [parse_override(text, series) for text in getattr(args, "overrides", [])]
+    if getattr(args, "acceleration", None) is not None:
+        from_flag = parse_override(f"acceleration={args.acceleration}", series)
+        for o in overrides:
+            if o.key == "acceleration" and o.value != from_flag.value:
+                raise UserInputError(f"--acceleration {args.acceleration} conflicts with "
+                                     f"--set acceleration={o.value:g}; give one of them.")
+        overrides.append(from_flag)
+    return plan_exam(args.species, parse_weight_kg(args.weight), args.region, breed=args.breed, skull=args.skull,
+                     overrides=overrides, max_exam_min=getattr(args, "max_exam_min", None),
+                     max_series_min=getattr(args, "max_series_min", None), profile=profile)
+
+
+def simulated_backend(args: argparse.Namespace, plan: Any, profile: Any) -> Any:
+    """The simulated scanner with the patient of ``plan`` in the bore, as ``vetmri simulate``
+    builds it (same phantom, coil and conditions for the same options)."""
+    from vetmri.acquisition.phantoms import phantom_for_exam
+    from vetmri.acquisition.simulated import SimulatedBackend, SimulatedConditions
+
+    phantom = phantom_for_exam(plan.species, plan.region, plan.weight_kg, skull=plan.skull_type, phantom=args.phantom)
+    conditions = SimulatedConditions(drift_hz=0.0 if args.no_effects else args.drift_hz,
+                                     b0_inhomogeneity=not args.no_effects, noise=not args.no_noise,
+                                     coil=plan.coil, seed=args.seed)
+    return SimulatedBackend(phantom, profile=profile, conditions=conditions)
+
+
+def print_progress(fraction: float, message: str) -> None:
+    """One progress line on stderr, rewritten in place."""
+    print(f"\r{fraction * 100:5.1f}% {message[:70]:<70}", end="", file=sys.stderr, flush=True)
+
+
+def print_written(group: str, written: int, total: int) -> None:
+    """After each acquisition is flushed to the file."""
+    print(f"\r{group}: written {written}/{total} acquisitions{' ' * 20}", end="", file=sys.stderr, flush=True)
