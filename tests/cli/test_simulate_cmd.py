@@ -29,6 +29,20 @@ def test_one_planned_series_with_json_summary(run_vetmri, tmp_path):
     assert read_series(raw, "02_T2_TSE_transverse").header.species == "cat"
 
 
+def test_the_rf_and_shim_errors_of_the_command_line_are_what_calibration_finds(run_vetmri, tmp_path):
+    def adjustments(*errors: str) -> dict:
+        result = run_vetmri("simulate", *PLAN, "--series", "0", "--set", "matrix=32,32", "--no-noise",
+                            "--out", str(tmp_path / f"cat{len(errors)}.h5"), *errors, "--json")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["adjustments"]
+
+    magnet = adjustments()  # the magnet's own B0 map has a linear part the shim also finds
+    found = adjustments("--rf-error", "1.25", "--shim-error", "0,2500,0")
+    assert magnet["rf_scale"] == pytest.approx(1.0, abs=0.03)
+    assert found["rf_scale"] * 1.25 == pytest.approx(1.0, abs=0.03)
+    assert found["shim_hz_per_m"][1] - magnet["shim_hz_per_m"][1] == pytest.approx(-2500, rel=0.05, abs=30)
+
+
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("labelled", [True, False])
 def test_a_plain_pypulseq_file_is_simulated_and_reconstructs(run_vetmri, tmp_path, labelled):
@@ -61,6 +75,8 @@ def test_a_plain_pypulseq_file_is_simulated_and_reconstructs(run_vetmri, tmp_pat
     (["--species", "parrot", "--weight", "0.4", "--region", "coelom", "--out", "x.h5"], "no phantom of a parrot coelom"),
     ([*PLAN, "--drift-hz", "1e7", "--out", "x.h5"], "drift"),
     ([*PLAN, "--series", "9", "--out", "x.h5"], "no series 9"),
+    ([*PLAN, "--shim-error", "1,2", "--out", "x.h5"], "--shim-error must be three numbers"),
+    ([*PLAN, "--rf-error", "5", "--out", "x.h5"], "RF amplitude error"),
     ([*PLAN, "--phantom", "unicorn", "--out", "x.h5"], "no phantom called 'unicorn'"),
 ])
 def test_bad_requests_get_one_sentence_and_exit_2(run_vetmri, tmp_path, args, words):

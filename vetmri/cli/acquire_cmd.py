@@ -64,7 +64,7 @@ def _acquire(args: argparse.Namespace) -> int:
     from vetmri.acquisition.contract import ScanAborted
     from vetmri.acquisition.link import LinkBackend, parse_address
     from vetmri.acquisition.runner import run_exam
-    from vetmri.cli.exam_options import plan_for_profile, print_progress, print_written, require_patient
+    from vetmri.cli.exam_options import plan_from_arguments, print_progress, print_written, require_patient
     from vetmri.errors import OperationFailedError, UserInputError
 
     require_patient(args)
@@ -73,7 +73,7 @@ def _acquire(args: argparse.Namespace) -> int:
     if args.out.exists() and args.out.is_dir():
         raise UserInputError(f"{args.out} is a folder; give the path of the .h5 file to write.")
     host, port = parse_address(_address(args))
-    plan = plan_for_profile(args)  # bad input is refused before anything is sent
+    plan = plan_from_arguments(args)  # bad input is refused before anything is sent
     indices = list(range(len(plan.series))) if args.series is None else [args.series]
     if args.series is not None and not 0 <= args.series < len(plan.series):
         raise UserInputError(f"There is no series {args.series}; this exam has series 0 to {len(plan.series) - 1} "
@@ -85,7 +85,7 @@ def _acquire(args: argparse.Namespace) -> int:
         print_written(group, count, total)
 
     with LinkBackend(host, port, timeout_s=args.timeout) as scanner:
-        plan = plan_for_profile(args, scanner.capabilities())
+        plan = plan_from_arguments(args, scanner.capabilities())
         pending = _pending(plan, args.out, indices)
         if not pending:
             run = None

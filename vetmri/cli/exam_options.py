@@ -1,5 +1,6 @@
-"""Options shared by the commands that plan an exam and drive a scanner (``acquire``,
-``sim-server``): the patient and plan, the simulated scanner's conditions, progress lines.
+"""Options shared by the commands that plan an exam (``protocols show``, ``sequence write``,
+``simulate``, ``acquire``, ``sim-server``): the patient and plan, the simulated scanner's
+conditions, progress lines.
 
 Standard library only at the top; the core is imported inside the functions.
 """
@@ -14,31 +15,37 @@ __all__ = [
     "add_patient_arguments",
     "add_plan_arguments",
     "add_simulator_arguments",
-    "plan_for_profile",
+    "plan_from_arguments",
     "print_progress",
     "print_written",
     "require_patient",
     "simulated_backend",
+    "simulated_conditions",
 ]
 
 
-def add_patient_arguments(parser: argparse.ArgumentParser) -> None:
+def add_patient_arguments(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
     """--species --weight --region --breed --skull."""
-    parser.add_argument("--species", help="species name or alias (see 'protocols list')")
-    parser.add_argument("--weight", metavar="KG", help="body weight in kilograms")
-    parser.add_argument("--region", help="body region (see 'protocols list')")
+    parser.add_argument("--species", required=required, help="species name or alias (see 'protocols list')")
+    parser.add_argument("--weight", required=required, metavar="KG", help="body weight in kilograms")
+    parser.add_argument("--region", required=required, help="body region (see 'protocols list')")
     parser.add_argument("--breed", help="breed (dogs: looked up for the skull type)")
     parser.add_argument("--skull", help="skull type: brachycephalic, mesaticephalic or dolichocephalic")
 
 
-def add_plan_arguments(parser: argparse.ArgumentParser, *, verb: str) -> None:
-    """The patient, --set, --acceleration, the time budgets and --series/--all."""
-    add_patient_arguments(parser)
+def add_plan_arguments(parser: argparse.ArgumentParser, *, verb: str | None = None, required: bool = False) -> None:
+    """The patient, --set, --acceleration and the time budgets; with ``verb``, also
+    --series/--all (which series to run)."""
+    add_patient_arguments(parser, required=required)
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
-                        help="override a series parameter (as for 'protocols show'; repeatable)")
-    parser.add_argument("--acceleration", metavar="R", help="undersample the phase encoding R-fold")
+                        help="override a series parameter by its JSON name (repeatable; arrays "
+                        "comma-separated, e.g. fov_mm=180,160)")
+    parser.add_argument("--acceleration", metavar="R", help="undersample the phase encoding R-fold "
+                        "(the same as --set acceleration=R)")
     parser.add_argument("--max-exam-min", type=float, metavar="MIN", help="anaesthesia budget of the exam")
     parser.add_argument("--max-series-min", type=float, metavar="MIN", help="time budget of one series")
+    if verb is None:
+        return
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--series", type=int, metavar="INDEX", help=f"{verb} this series only (0-based)")
     which.add_argument("--all", action="store_true", help=f"{verb} every series (the default)")
@@ -52,6 +59,10 @@ def add_simulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-effects", action="store_true", help="ideal magnet: no B0 map, drift or RF error")
     parser.add_argument("--drift-hz", type=float, default=0.0, metavar="F",
                         help="the magnet's drift from its nominal frequency (the Larmor search finds it)")
+    parser.add_argument("--rf-error", type=float, default=1.0, metavar="SCALE",
+                        help="actual over nominal flip angle before RF calibration (1.2 = 20 %% too much)")
+    parser.add_argument("--shim-error", metavar="X,Y,Z",
+                        help="linear field error before shimming, Hz/m along x, y, z (the shim finds it)")
 
 
 def require_patient(args: argparse.Namespace, *, hint: str = "") -> None:
@@ -63,7 +74,7 @@ def require_patient(args: argparse.Namespace, *, hint: str = "") -> None:
         raise UserInputError(f"Give {', '.join(missing)}{hint}.")
 
 
-def plan_for_profile(args: argparse.Namespace, profile: Any = None) -> Any:
+def plan_from_arguments(args: argparse.Namespace, profile: Any = None) -> Any:
     """The exam plan the arguments describe, for a scanner profile (the configured one by
     default; the scanner's own when driving it over the link). As ``protocols show``
     plans it; commands without --set/--series plan the protocol as it stands."""
@@ -95,13 +106,29 @@ def simulated_backend(args: argparse.Namespace, plan: Any, profile: Any) -> Any:
     """The simulated scanner with the patient of ``plan`` in the bore, as ``vetmri simulate``
     builds it (same phantom, coil and conditions for the same options)."""
     from vetmri.acquisition.phantoms import phantom_for_exam
-    from vetmri.acquisition.simulated import SimulatedBackend, SimulatedConditions
+    from vetmri.acquisition.simulated import SimulatedBackend
 
     phantom = phantom_for_exam(plan.species, plan.region, plan.weight_kg, skull=plan.skull_type, phantom=args.phantom)
-    conditions = SimulatedConditions(drift_hz=0.0 if args.no_effects else args.drift_hz,
-                                     b0_inhomogeneity=not args.no_effects, noise=not args.no_noise,
-                                     coil=plan.coil, seed=args.seed)
-    return SimulatedBackend(phantom, profile=profile, conditions=conditions)
+    return SimulatedBackend(phantom, profile=profile, conditions=simulated_conditions(args, plan.coil))
+
+
+def simulated_conditions(args: argparse.Namespace, coil: str | None) -> Any:
+    """The simulated machine the options describe (``--no-effects``: an ideal magnet)."""
+    from vetmri.acquisition.simulated import SimulatedConditions
+    from vetmri.errors import UserInputError
+
+    shim = (0.0, 0.0, 0.0)
+    if args.shim_error is not None:
+        try:
+            shim = tuple(float(v) for v in args.shim_error.split(","))
+        except ValueError:
+            shim = ()
+        if len(shim) != 3:
+            raise UserInputError(f"--shim-error must be three numbers X,Y,Z in Hz/m (e.g. 400,0,0), not {args.shim_error!r}.")
+    ideal = args.no_effects
+    return SimulatedConditions(drift_hz=0.0 if ideal else args.drift_hz, b1_scale=1.0 if ideal else args.rf_error,
+                               shim_error_hz_per_m=(0.0, 0.0, 0.0) if ideal else shim,
+                               b0_inhomogeneity=not ideal, noise=not args.no_noise, coil=coil, seed=args.seed)
 
 
 def print_progress(fraction: float, message: str) -> None:

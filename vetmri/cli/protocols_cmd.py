@@ -3,62 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-__all__ = ["add_plan_arguments", "plan_from_arguments", "register"]
+__all__ = ["register"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:
+    from vetmri.cli.exam_options import add_plan_arguments
+
     parser = commands.add_parser("protocols", help="species protocols and exam plans")
     actions = parser.add_subparsers(dest="protocols_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="species, weight ranges, size classes and regions")
     listing.add_argument("--json", action="store_true", help="print JSON for other tools")
     listing.set_defaults(handler=_list)
     show = actions.add_parser("show", help="the exam plan for one animal and region")
-    add_plan_arguments(show)
+    add_plan_arguments(show, required=True)
     show.add_argument("--series", type=int, metavar="INDEX",
                       help="apply --set to this series only (0-based)")
     show.add_argument("--json", action="store_true", help="print JSON for other tools")
     show.set_defaults(handler=_show)
-
-
-def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options every command that plans an exam takes."""
-    parser.add_argument("--species", required=True, help="species name or alias (see 'protocols list')")
-    parser.add_argument("--weight", required=True, metavar="KG", help="body weight in kilograms")
-    parser.add_argument("--region", required=True, help="body region (see 'protocols list')")
-    parser.add_argument("--breed", help="breed (dogs: looked up for the skull type)")
-    parser.add_argument("--skull", help="skull type: brachycephalic, mesaticephalic or dolichocephalic")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
-                        help="override a series parameter by its JSON name (repeatable; arrays "
-                        "comma-separated, e.g. fov_mm=180,160)")
-    parser.add_argument("--acceleration", metavar="R", help="the same as --set acceleration=R")
-    parser.add_argument("--max-exam-min", type=float, metavar="MIN", help="anaesthesia budget of the exam")
-    parser.add_argument("--max-series-min", type=float, metavar="MIN", help="time budget of one series")
-
-
-def plan_from_arguments(args: argparse.Namespace) -> Any:
-    """Plan the exam the arguments describe (raises UserInputError on bad input)."""
-    from vetmri.errors import UserInputError
-    from vetmri.protocols.overrides import parse_override
-    from vetmri.protocols.planner import plan_exam
-    from vetmri.protocols.species import parse_weight_kg
-    from vetmri.scanner.profile import load_profile
-    from vetmri.settings import load_settings
-
-    series = getattr(args, "series", None)
-    overrides = [parse_override(text, series) for text in args.overrides]
-    if args.acceleration is not None:
-        from_flag = parse_override(f"acceleration={args.acceleration}", series)
-        for o in overrides:
-            if o.key == "acceleration" and o.value != from_flag.value:
-                raise UserInputError(f"--acceleration {args.acceleration} conflicts with "
-                                     f"--set acceleration={o.value:g}; give one of them.")
-        overrides.append(from_flag)
-    profile = load_profile(load_settings().scanner.profile)
-    return plan_exam(args.species, parse_weight_kg(args.weight), args.region, breed=args.breed,
-                     skull=args.skull, overrides=overrides, max_exam_min=args.max_exam_min,
-                     max_series_min=args.max_series_min, profile=profile)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -85,6 +47,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from vetmri.cli.exam_options import plan_from_arguments
     from vetmri.cli.output import print_json, print_table
 
     plan = plan_from_arguments(args)

@@ -9,12 +9,12 @@ __all__ = ["register"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    from vetmri.cli.protocols_cmd import add_plan_arguments
+    from vetmri.cli.exam_options import add_plan_arguments
 
     parser = commands.add_parser("sequence", help="Pulseq sequence files of planned series")
     actions = parser.add_subparsers(dest="sequence_command", metavar="ACTION", required=True)
     write = actions.add_parser("write", help="write the .seq file of one series of an exam plan")
-    add_plan_arguments(write)
+    add_plan_arguments(write, required=True)
     write.add_argument("--series", type=int, required=True, metavar="INDEX",
                        help="which series (0-based, as listed by 'protocols show')")
     write.add_argument("--out", type=Path, required=True, metavar="FILE.seq", help="where to write it")
@@ -24,7 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _write(args: argparse.Namespace) -> int:
     from vetmri.cli.output import print_json
-    from vetmri.cli.protocols_cmd import plan_from_arguments
+    from vetmri.cli.exam_options import plan_from_arguments
     from vetmri.errors import UserInputError
     from vetmri.scanner.profile import load_profile
     from vetmri.sequences.api import write_sequence

@@ -49,7 +49,7 @@ def _is_loopback(host: str) -> bool:
 
 def _serve(args: argparse.Namespace) -> int:
     from vetmri.acquisition.link import LinkServer
-    from vetmri.cli.exam_options import plan_for_profile, require_patient, simulated_backend
+    from vetmri.cli.exam_options import plan_from_arguments, require_patient, simulated_backend
     from vetmri.errors import UserInputError
     from vetmri.scanner.profile import load_profile
     from vetmri.settings import load_settings
@@ -63,7 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
         raise UserInputError(f"--host {args.host} would let other computers drive the simulated scanner; "
                              "add --allow-remote if that is what you want.")
     profile = load_profile(load_settings().scanner.profile)
-    plan = plan_for_profile(args)
+    plan = plan_from_arguments(args)
     backend = simulated_backend(args, plan, profile)
     if args.pace is not None:
         from vetmri.acquisition.link.pacing import PacedBackend

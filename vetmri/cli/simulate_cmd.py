@@ -11,32 +11,17 @@ __all__ = ["register"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:
+    from vetmri.cli.exam_options import add_plan_arguments, add_simulator_arguments
+
     parser = commands.add_parser(
         "simulate", help="simulate an exam (or a Pulseq file) on the built-in scanner simulator; writes MRD raw data",
         description="Either plan an exam (--species --weight --region) and simulate its series, or simulate a "
         "Pulseq file (--seq FILE.seq --phantom NAME|FILE). Progress goes to stderr.",
     )
     parser.add_argument("--seq", type=Path, metavar="FILE.seq", help="simulate this Pulseq file instead of a planned exam")
-    parser.add_argument("--species", help="species name or alias (see 'protocols list')")
-    parser.add_argument("--weight", metavar="KG", help="body weight in kilograms")
-    parser.add_argument("--region", help="body region (see 'protocols list')")
-    parser.add_argument("--breed", help="breed (dogs: looked up for the skull type)")
-    parser.add_argument("--skull", help="skull type: brachycephalic, mesaticephalic or dolichocephalic")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
-                        help="override a series parameter (as for 'protocols show'; repeatable)")
-    parser.add_argument("--acceleration", metavar="R", help="undersample the phase encoding R-fold")
-    parser.add_argument("--max-exam-min", type=float, metavar="MIN", help="anaesthesia budget of the exam")
-    parser.add_argument("--max-series-min", type=float, metavar="MIN", help="time budget of one series")
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--series", type=int, metavar="INDEX", help="simulate this series only (0-based)")
-    which.add_argument("--all", action="store_true", help="simulate every series (the default)")
+    add_plan_arguments(parser, verb="simulate")
     parser.add_argument("--out", type=Path, required=True, metavar="RAW.h5", help="the MRD raw data file to write")
-    parser.add_argument("--phantom", metavar="NAME|FILE", help="phantom to image (default: the one for species and region)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the noise and the magnet's maps")
-    parser.add_argument("--no-noise", action="store_true", help="leave out thermal noise")
-    parser.add_argument("--no-effects", action="store_true", help="ideal magnet: no B0 map, drift or RF error")
-    parser.add_argument("--drift-hz", type=float, default=0.0, metavar="F",
-                        help="the magnet's drift from its nominal frequency (the Larmor search finds it)")
+    add_simulator_arguments(parser)
     parser.add_argument("--fov-mm", metavar="R,C", help="with --seq: field of view (phase, readout) the file encodes")
     parser.add_argument("--matrix", metavar="R,C", help="with --seq: image matrix (phase, readout)")
     parser.add_argument("--json", action="store_true", help="print a JSON summary for other tools")
@@ -56,15 +41,6 @@ def _pair(text: str | None, what: str, kind: type) -> tuple | None:
     if len(values) != 2 or min(values) <= 0:
         raise UserInputError(f"{what} must be two positive numbers ROWS,COLS (e.g. 128,128), not {text!r}.")
     return values
-
-
-def _progress(fraction: float, message: str) -> None:
-    print(f"\r{fraction * 100:5.1f}% {message[:70]:<70}", end="", file=sys.stderr, flush=True)
-
-
-def _written(group: str, written: int, total: int) -> None:
-    """After each acquisition is flushed to the file."""
-    print(f"\r{group}: written {written}/{total} acquisitions{' ' * 20}", end="", file=sys.stderr, flush=True)
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -97,13 +73,6 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _conditions(args: argparse.Namespace, coil: str | None):
-    from vetmri.acquisition.simulated import SimulatedConditions
-
-    return SimulatedConditions(drift_hz=0.0 if args.no_effects else args.drift_hz, b0_inhomogeneity=not args.no_effects,
-                               noise=not args.no_noise, coil=coil, seed=args.seed)
-
-
 def _summary(run) -> dict:
     return {
         "file": str(run.path),
@@ -115,25 +84,22 @@ def _summary(run) -> dict:
 
 
 def _run_plan(args: argparse.Namespace) -> dict:
-    from vetmri.acquisition.phantoms import phantom_for_exam
     from vetmri.acquisition.runner import run_exam
-    from vetmri.acquisition.simulated import SimulatedBackend
-    from vetmri.cli.protocols_cmd import plan_from_arguments
+    from vetmri.cli.exam_options import plan_from_arguments, print_progress, print_written, simulated_backend
     from vetmri.scanner.profile import load_profile
     from vetmri.settings import load_settings
 
     plan = plan_from_arguments(args)
-    profile = load_profile(load_settings().scanner.profile)
-    phantom = phantom_for_exam(plan.species, plan.region, plan.weight_kg, skull=plan.skull_type, phantom=args.phantom)
-    backend = SimulatedBackend(phantom, profile=profile, conditions=_conditions(args, plan.coil))
+    backend = simulated_backend(args, plan, load_profile(load_settings().scanner.profile))
     series = None if args.series is None else [args.series]
-    run = run_exam(plan, backend, args.out, series=series, on_progress=_progress, on_acquisition=_written)
+    run = run_exam(plan, backend, args.out, series=series, on_progress=print_progress, on_acquisition=print_written)
     return _summary(run)
 
 
 def _run_seq(args: argparse.Namespace) -> dict:
     from vetmri.acquisition.runner import run_sequence_file
     from vetmri.acquisition.simulated import SimulatedBackend
+    from vetmri.cli.exam_options import print_progress, simulated_conditions
     from vetmri.scanner.profile import load_profile
     from vetmri.settings import load_settings
     from vetmri.simulation.phantom import load_phantom
@@ -141,6 +107,6 @@ def _run_seq(args: argparse.Namespace) -> dict:
     fov = _pair(args.fov_mm, "--fov-mm", float)
     matrix = _pair(args.matrix, "--matrix", int)
     profile = load_profile(load_settings().scanner.profile)
-    backend = SimulatedBackend(load_phantom(args.phantom), profile=profile, conditions=_conditions(args, None))
-    run = run_sequence_file(args.seq, backend, args.out, fov_mm=fov, matrix=matrix, on_progress=_progress)
+    backend = SimulatedBackend(load_phantom(args.phantom), profile=profile, conditions=simulated_conditions(args, None))
+    run = run_sequence_file(args.seq, backend, args.out, fov_mm=fov, matrix=matrix, on_progress=print_progress)
     return _summary(run)
