@@ -96,3 +96,47 @@ def test_bad_files_get_one_sentence(run_vetmri, tmp_path):
     assert result.returncode == 2 and "not a readable Pulseq file" in result.stderr
     missing = run_vetmri("simulate", "--seq", str(tmp_path / "none.seq"), "--phantom", "test_tubes", "--out", str(tmp_path / "o.h5"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_interference_lines_show_in_the_noise_scan_at_their_frequency(run_vetmri, tmp_path):
+    raw = tmp_path / "rf.h5"
+    result = run_vetmri("simulate", *PLAN, "--series", "0", "--set", "matrix=32,32", "--out", str(raw),
+                        "--no-effects", "--interference-hz", "3000")
+    assert result.returncode == 0, result.stderr
+    noise = read_series(raw, list_groups(raw)[0]).noise
+    assert noise
+    dwell = noise[0].sample_time_s
+    n = noise[0].data.shape[1]
+    spectra = np.mean([np.abs(np.fft.fftshift(np.fft.fft(a.data[0]))) ** 2 for a in noise], axis=0)
+    freqs = np.fft.fftshift(np.fft.fftfreq(n, dwell))
+    peak = freqs[int(np.argmax(spectra))]
+    assert abs(abs(peak) - 3000) <= 1.5 / (n * dwell)
+    assert spectra.max() > 10 * np.median(spectra)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--interference-hz", "3k"], "--interference-hz must be numbers"),
+    (["--motion", "respiratory", "--motion-mm", "80"], "motion amplitude"),
+    (["--b1-falloff", "1.5"], "fall-off"),
+])
+def test_bad_simulated_conditions_get_one_sentence(run_vetmri, args, words):
+    result = run_vetmri("simulate", *PLAN, "--out", "x.h5", *args)
+    assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_breathing_motion_puts_ghosts_into_the_background(run_vetmri, tmp_path):
+    """A gradient echo (short TR) samples the breathing cycle at many phases: ghosts along
+    the phase direction. (A TSE whose TR equals the 3 s breathing period would not ghost.)"""
+    def image(*motion: str) -> np.ndarray:
+        raw = tmp_path / f"m{len(motion)}.h5"
+        result = run_vetmri("simulate", *PLAN, "--series", "4", "--set", "matrix=48,48", "--set", "slices=1",
+                            "--set", "averages=1", "--out", str(raw), "--no-noise", "--no-effects", *motion)
+        assert result.returncode == 0, result.stderr
+        group = list_groups(raw)[0]
+        return reconstruct_series(raw, group, ReconOptions(method="fft")).volumes[0].magnitude[0]
+
+    still = image()
+    moving = image("--motion", "respiratory", "--motion-mm", "4")
+    background = still < 0.02 * still.max()
+    assert background.sum() > 0.1 * still.size
+    assert moving[background].mean() > 3 * still[background].mean()

@@ -58,6 +58,15 @@ class SimulatedConditions:
         Receive coil of the profile (None: ideal single channel).
     seed : int
         Seed of every map and all noise.
+    b1_falloff : float
+        Relative flip-angle loss at the coil's radius (0 = uniform transmit field).
+    interference_hz : tuple of float
+        External narrow-band interference lines, Hz from the Larmor frequency (a clinic
+        without an RF-shielded room); they ride on the thermal noise.
+    motion : {"none", "rigid", "respiratory"}
+        The patient's motion during each series.
+    motion_amplitude_m : float
+        Its peak displacement, metres.
     """
 
     drift_hz: float = 0.0
@@ -67,9 +76,15 @@ class SimulatedConditions:
     noise: bool = True
     coil: str | None = None
     seed: int = 0
+    b1_falloff: float = 0.0
+    interference_hz: tuple[float, ...] = ()
+    motion: str = "none"
+    motion_amplitude_m: float = 0.0
 
     def validate(self, profile: ScannerProfile) -> None:
         """Raise :class:`UserInputError` for conditions the scanner could not be in."""
+        EffectOptions(b1_falloff=self.b1_falloff, interference_hz=self.interference_hz, motion=self.motion,
+                      motion_amplitude_m=self.motion_amplitude_m).validate(profile)
         limit = 20 * abs(profile.magnet.drift_hz_per_k)
         if abs(self.drift_hz) > limit:
             raise UserInputError(
@@ -149,7 +164,8 @@ class SimulatedBackend:
             b0_inhomogeneity=c.b0_inhomogeneity,
             magnet_temperature_change_k=residual_hz / self.profile.magnet.drift_hz_per_k,
             linear_field_hz_per_m=(float(shim[0]), float(shim[1]), float(shim[2])),
-            b1_scale=b1, coil=coil if coil is not None else c.coil, noise=c.noise, seed=c.seed,
+            b1_scale=b1, b1_falloff=c.b1_falloff, coil=coil if coil is not None else c.coil, noise=c.noise,
+            seed=c.seed, interference_hz=c.interference_hz, motion=c.motion, motion_amplitude_m=c.motion_amplitude_m,
         )
 
     def simulate(self, seq_text: str, adjustments: Adjustments, *, coil: str | None = None,

@@ -63,6 +63,13 @@ def add_simulator_arguments(parser: argparse.ArgumentParser) -> None:
                         help="actual over nominal flip angle before RF calibration (1.2 = 20 %% too much)")
     parser.add_argument("--shim-error", metavar="X,Y,Z",
                         help="linear field error before shimming, Hz/m along x, y, z (the shim finds it)")
+    parser.add_argument("--b1-falloff", type=float, default=0.0, metavar="F",
+                        help="flip-angle loss at the coil's radius (0.2 = 20 %% less at the edge)")
+    parser.add_argument("--interference-hz", metavar="F[,F...]",
+                        help="external interference lines, Hz from the Larmor frequency (no RF room)")
+    parser.add_argument("--motion", choices=("rigid", "respiratory"), help="the patient moves during each series")
+    parser.add_argument("--motion-mm", type=float, default=2.0, metavar="MM",
+                        help="with --motion: peak displacement in mm (default 2)")
 
 
 def require_patient(args: argparse.Namespace, *, hint: str = "") -> None:
@@ -125,9 +132,18 @@ def simulated_conditions(args: argparse.Namespace, coil: str | None) -> Any:
             shim = ()
         if len(shim) != 3:
             raise UserInputError(f"--shim-error must be three numbers X,Y,Z in Hz/m (e.g. 400,0,0), not {args.shim_error!r}.")
+    lines: tuple[float, ...] = ()
+    if args.interference_hz is not None:
+        try:
+            lines = tuple(float(v) for v in args.interference_hz.split(","))
+        except ValueError:
+            raise UserInputError(f"--interference-hz must be numbers in Hz separated by commas (e.g. 1500,-4200), "
+                                 f"not {args.interference_hz!r}.") from None
     ideal = args.no_effects
     return SimulatedConditions(drift_hz=0.0 if ideal else args.drift_hz, b1_scale=1.0 if ideal else args.rf_error,
                                shim_error_hz_per_m=(0.0, 0.0, 0.0) if ideal else shim,
+                               b1_falloff=0.0 if ideal else args.b1_falloff, interference_hz=lines,
+                               motion=args.motion or "none", motion_amplitude_m=args.motion_mm / 1e3 if args.motion else 0.0,
                                b0_inhomogeneity=not ideal, noise=not args.no_noise, coil=coil, seed=args.seed)
 
 
