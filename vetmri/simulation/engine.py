@@ -42,6 +42,7 @@ __all__ = ["NOISE_STD_PER_SQRT_S", "GroupPlan", "SequenceRun", "iter_sequence", 
 NOISE_STD_PER_SQRT_S = 0.617 * math.exp(-0.1 / 0.08) * 4e-9 * math.sqrt(256 * 2 / 100) / 20
 
 _SELECTIVE_MIN_HZ_PER_M = 10.0
+_B1_NODE_STEP = 0.05  # largest flip-angle-scale step between B1 nodes (5 %)
 _GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments  # below this gradient at the RF centre, the pulse is non-selective
 
 
@@ -307,14 +308,20 @@ class SequenceRun:
         larmor = profile.magnet.larmor_hz
         drift_hz = profile.magnet.drift_hz_per_k * options.magnet_temperature_change_k
         tissues = self.tissues
-        names = tuple(t.name for t in tissues)
         coil_radius = (self.coil.inner_diameter_m if self.coil else 0.24) / 2
-        b1 = b1_scale_map(_class_centres(self.phantom, tissues), coil_radius, options)
-        pd = np.array([t.pd for t in tissues])
-        t1 = np.array([t.t1_s for t in tissues])
-        t2 = np.array([t.t2_s for t in tissues])
-        t2p = np.array([t.t2prime_s for t in tissues])
-        offset = np.array([t.chemical_shift_ppm * 1e-6 * larmor for t in tissues]) + drift_hz
+        nodes = b1_nodes(self.phantom, coil_radius, options)
+        repeat = len(nodes)
+        names = tuple(t.name for t in tissues for _ in range(repeat))
+        b1 = np.tile(nodes, len(tissues))
+        pd = np.repeat([t.pd for t in tissues], repeat)
+        t1 = np.repeat([t.t1_s for t in tissues], repeat)
+        t2 = np.repeat([t.t2_s for t in tissues], repeat)
+        t2p = np.repeat([t.t2prime_s for t in tissues], repeat)
+        offset = np.repeat([t.chemical_shift_ppm * 1e-6 * larmor for t in tissues], repeat) + drift_hz
+        class_weights = None
+        if repeat > 1:
+            def class_weights(points):
+                return np.tile(b1_hat_weights(b1_scale_map(points, coil_radius, options), nodes), (len(tissues), 1, 1, 1))
         signal_scale = coil_signal_factor(self.coil)
 
         def sensitivity(points):
@@ -345,7 +352,8 @@ class SequenceRun:
                 offsets, weights_z = _slab_quadrature(events.rf[plan.excitation], slab[0], slab[2])
                 slab_arg = (slab[0], slab[1], offsets, weights_z)
             signal = synthesise_group(self.phantom, names, samples, readout_axis=readout_axis, slab=slab_arg,
-                                      sensitivity=sensitivity, b0_hz=b0, notes=self.notes)
+                                      sensitivity=sensitivity, b0_hz=b0, notes=self.notes,
+                                      class_weights=class_weights)
             rng = self._rng(g_index + 1)
             out, start = [], 0
             for a in plan.adc_indices:
@@ -410,12 +418,43 @@ def _ref_time(events: SequenceEvents, index: int) -> float:
     return adc.start_s + adc.n * adc.dwell_s / 2
 
 
-def _class_centres(phantom: Phantom, tissues) -> np.ndarray:
-    centres = []
-    for tissue in tissues:
-        own = [s.centre_m for s in phantom.shapes if s.tissue.name == tissue.name]
-        centres.append(np.mean(own, axis=0))
-    return np.array(centres)
+def b1_nodes(phantom: Phantom, coil_radius_m: float, options: EffectOptions) -> np.ndarray:
+    """Flip-angle scales at which the phase graph runs: one node (the uniform scale) when
+    the B1 map is flat over the phantom, otherwise nodes spanning the map's range over the
+    phantom's extent, at most ``_B1_NODE_STEP`` apart (at least 3), between which every
+    voxel's signal is interpolated linearly (:func:`b1_hat_weights`).
+
+    Returns
+    -------
+    ndarray of shape (B,)
+    """
+    low, high = phantom.extent_m()
+    x = np.linspace(low[0], high[0], 41)
+    y = np.linspace(low[1], high[1], 41)
+    points = np.stack(np.meshgrid(x, y, [0.0], indexing="ij"), axis=-1)
+    values = b1_scale_map(points, coil_radius_m, options)
+    lowest, highest = float(values.min()), float(values.max())
+    if highest - lowest < 1e-6 * max(abs(highest), 1e-12):
+        return np.array([highest])
+    count = max(3, int(np.ceil((highest - lowest) / _B1_NODE_STEP)) + 1)
+    return np.linspace(lowest, highest, count)
+
+
+def b1_hat_weights(b1: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Linear-interpolation (hat function) weights of each node at each B1 value.
+
+    Parameters
+    ----------
+    b1 : ndarray of shape (...)
+    nodes : ndarray of shape (B,), increasing
+
+    Returns
+    -------
+    ndarray of float32, shape (B, ...): non-negative, summing to 1 at every point.
+    """
+    b1 = np.clip(b1, nodes[0], nodes[-1])
+    eye = np.eye(len(nodes))
+    return np.stack([np.interp(b1, nodes, eye[b]) for b in range(len(nodes))]).astype(np.float32)
 
 
 def _derive_counters(acquisitions: list[SimulatedAcquisition], groups: dict) -> None:

@@ -257,6 +257,7 @@ def synthesise_group(
     b0_hz,
     notes: list[str],
     tolerance: float = DEFAULT_TOLERANCE,
+    class_weights=None,
 ) -> np.ndarray:
     """Noise-free signal of every sample of one group.
 
@@ -270,6 +271,9 @@ def synthesise_group(
     b0_hz : callable points (..., 3) -> (...)
     tolerance : float
         Relative accuracy of the low-rank factorisations (:mod:`~vetmri.simulation.lowrank`).
+    class_weights : callable points (n_x, n_y, n_z, 3) -> (C, n_x, n_y, n_z), optional
+        A spatial weight of each class (the B1 hat functions of a class expanded over B1
+        nodes), multiplied into its image.
 
     Returns
     -------
@@ -277,6 +281,10 @@ def synthesise_group(
     """
     grid = synthesis_grid(phantom, class_tissues, samples.k_per_m, readout_axis=readout_axis, slab=slab,
                           sensitivity=sensitivity, b0_hz=b0_hz, notes=notes)
+    if class_weights is not None:
+        from dataclasses import replace
+
+        grid = replace(grid, class_images=(grid.class_images * class_weights(grid.positions())).astype(np.float32))
     return transform_grid(grid, samples, readout_axis=readout_axis, tolerance=tolerance)
 
 
