@@ -43,6 +43,7 @@ NOISE_STD_PER_SQRT_S = 0.617 * math.exp(-0.1 / 0.08) * 4e-9 * math.sqrt(256 * 2 
 
 _SELECTIVE_MIN_HZ_PER_M = 10.0
 _B1_NODE_STEP = 0.05  # largest flip-angle-scale step between B1 nodes (5 %)
+_GRAPH_PRUNE = 1e-5  # states below this fraction of the largest proton density are dropped
 _GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments  # below this gradient at the RF centre, the pulse is non-selective
 
 
@@ -337,7 +338,8 @@ class SequenceRun:
             shared = shared_graphs.get(signature)
             if shared is None:
                 echoes = echo_weights(events, plan.timeline, plan.moments,
-                                      lambda: PhaseGraph(pd, t1, t2, offset, b1, dk_per_m=_GRAPH_DK_PER_M), t2p)
+                                      lambda: PhaseGraph(pd, t1, t2, offset, b1, dk_per_m=_GRAPH_DK_PER_M,
+                                                         prune=_GRAPH_PRUNE), t2p)
                 shared_graphs[signature] = (first_phase, echoes)
                 rotation = 1.0
             else:
