@@ -303,8 +303,7 @@ class SequenceRun:
         planned = {a for plan in self.plans for a in plan.adc_indices}
         unexcited = [a for a in self.skeleton if a.index not in planned]
         if unexcited:
-            rng = self._rng(0)
-            yield [self._finish(a, None, rng) for a in unexcited]
+            yield self._finish(unexcited, None, self._rng(0))
         events, options, profile = self.events, self.options, self.profile
         larmor = profile.magnet.larmor_hz
         drift_hz = profile.magnet.drift_hz_per_k * options.magnet_temperature_change_k
@@ -356,13 +355,7 @@ class SequenceRun:
             signal = synthesise_group(self.phantom, names, samples, readout_axis=readout_axis, slab=slab_arg,
                                       sensitivity=sensitivity, b0_hz=b0, notes=self.notes,
                                       class_weights=class_weights)
-            rng = self._rng(g_index + 1)
-            out, start = [], 0
-            for a in plan.adc_indices:
-                n = events.adc[a].n
-                out.append(self._finish(self.skeleton[a], signal[:, start:start + n], rng))
-                start += n
-            yield out
+            yield self._finish([self.skeleton[a] for a in plan.adc_indices], signal, self._rng(g_index + 1))
         self.report(1.0, "done")
 
     def result(self, acquisitions: list[SimulatedAcquisition]) -> SimulationResult:
@@ -377,26 +370,44 @@ class SequenceRun:
     def _rng(self, group: int) -> np.random.Generator:
         return np.random.default_rng([self.options.seed, 0x5EED, group])
 
-    def _finish(self, skeleton: SimulatedAcquisition, signal: np.ndarray | None,
-                rng: np.random.Generator) -> SimulatedAcquisition:
-        """Motion, receiver demodulation and noise of one readout."""
+    def _finish(self, readouts: list[SimulatedAcquisition], signal: np.ndarray | None,
+                rng: np.random.Generator) -> list[SimulatedAcquisition]:
+        """Motion, receiver demodulation and noise of a group's readouts.
+
+        ``signal`` (channels, total samples) holds their samples one after another (None:
+        no signal)."""
         options, events = self.options, self.events
-        adc = events.adc[skeleton.index]
-        data = np.zeros((self.channels, adc.n), dtype=np.complex64) if signal is None else signal
-        t = adc.sample_times()
-        k = skeleton.k_per_m
+        adcs = [events.adc[r.index] for r in readouts]
+        counts = np.array([adc.n for adc in adcs])
+        owner = np.repeat(np.arange(len(adcs)), counts)
+        total = int(counts.sum())
+        data = np.zeros((self.channels, total), dtype=np.complex64) if signal is None else signal
+        t = np.concatenate([adc.sample_times() for adc in adcs]) if adcs else np.zeros(0)
+        start = np.array([adc.start_s for adc in adcs])[owner]
         if options.motion != "none" and signal is not None:
+            k = np.concatenate([r.k_per_m for r in readouts])
             data = data * np.exp(-2j * np.pi * np.einsum("si,si->s", k, _motion(options, t, events.duration_s)))[None, :]
-        data = data * np.exp(-1j * (adc.phase_offset_rad + 2 * np.pi * adc.freq_offset_hz * (t - adc.start_s)))[None, :]
+        phase = np.array([adc.phase_offset_rad for adc in adcs])[owner]
+        freq = np.array([adc.freq_offset_hz for adc in adcs])[owner]
+        data = data * np.exp(-1j * (phase + 2 * np.pi * freq * (t - start)))[None, :]
         sigma = self.noise_std_per_sqrt_s
         if options.noise and sigma > 0:
-            std = sigma / math.sqrt(adc.dwell_s)
-            white = rng.normal(size=(self.channels, adc.n)) + 1j * rng.normal(size=(self.channels, adc.n))
-            data = data + std * (self._chol @ white)
-            for f in options.interference_hz:
-                phase = rng.uniform(0, 2 * np.pi, size=(self.channels, 1))
-                data = data + options.interference_amplitude * std * np.exp(1j * (2 * np.pi * f * t[None, :] + phase))
-        return replace(skeleton, samples=data.astype(np.complex64))
+            # drawn readout by readout, in the group's order (the same stream however the
+            # group's samples are laid out)
+            std = (sigma / np.sqrt(np.array([adc.dwell_s for adc in adcs])))[owner]
+            white, line_phase = [], []
+            for adc in adcs:
+                white.append(rng.normal(size=(self.channels, adc.n)) + 1j * rng.normal(size=(self.channels, adc.n)))
+                line_phase.append([rng.uniform(0, 2 * np.pi, size=(self.channels, 1)) for _ in options.interference_hz])
+            data = data + std[None, :] * (self._chol @ np.concatenate(white, axis=1))
+            for i, f in enumerate(options.interference_hz):
+                phases = np.concatenate([np.broadcast_to(p[i], (self.channels, adc.n)) for p, adc in zip(line_phase, adcs)],
+                                        axis=1)
+                data = data + options.interference_amplitude * std[None, :] * np.exp(
+                    1j * (2 * np.pi * f * t[None, :] + phases))
+        data = data.astype(np.complex64)
+        parts = np.split(data, np.cumsum(counts)[:-1], axis=1)
+        return [replace(r, samples=np.ascontiguousarray(part)) for r, part in zip(readouts, parts)]
 
 
 def _group_samples(events: SequenceEvents, plan: GroupPlan, echoes: list, rotation,
