@@ -37,7 +37,7 @@ _MOMENT_STEP_PER_M = 0.05
 
 #: Relative change of the echoes between repetitions below which the steady state counts as
 #: reached (:func:`echo_weights`).
-DEFAULT_STEADY_TOLERANCE = 1e-5
+DEFAULT_STEADY_TOLERANCE = 3e-5
 
 
 def timeline_signature(events: SequenceEvents, timeline: list[TimelineEvent], moments: np.ndarray,
