@@ -131,7 +131,9 @@ def echo_weights(events: SequenceEvents, timeline: list[TimelineEvent], moments:
 
 
 def _phase_at(events: SequenceEvents, timeline: list[TimelineEvent], position: int) -> float:
-    return events.rf[timeline[position][2]].phase_rad
+    """RF phase of the event at ``position`` (0 for an ADC)."""
+    _, kind, index = timeline[position]
+    return events.rf[index].phase_rad if kind == 0 else 0.0
 
 
 class _SteadyState:
@@ -196,7 +198,7 @@ def repetition_families(events: SequenceEvents, timeline: list[TimelineEvent],
         starts = [0] + starts
     bounds = list(zip(starts, starts[1:] + [n]))
     times = np.array([t for t, _, _ in timeline])
-    phases = [_phase_at(events, timeline, s) if timeline[s][1] == 0 else 0.0 for s, _ in bounds]
+    phases = [_phase_at(events, timeline, s) for s, _ in bounds]
     structures, shapes, nets, curvatures = [], [], [], []
     for r, (s, e) in enumerate(bounds):
         parts = []
