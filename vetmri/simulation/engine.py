@@ -4,7 +4,10 @@
 all come from the file), groups ADC events by the slice their excitation selected, runs
 one phase graph per slice over the RF pulses that reach it, and synthesises the k-space
 samples from the fine-grid phantom (``synthesis``), then adds coil noise, interference and
-motion. See ``docs/simulation.md`` for the physics and its limits.
+motion. ``prepare_sequence`` lays every readout out (k-space, counters, echo time) before
+any synthesis, and its ``SequenceRun.groups`` yields the readouts slice group by slice
+group (``iter_sequence``); ``simulate_sequence`` collects them. See ``docs/simulation.md``
+for the physics and its limits.
 """
 
 from __future__ import annotations

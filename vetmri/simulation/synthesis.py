@@ -13,7 +13,9 @@ Per ADC sample ``s`` and channel ``j``:
     S_j(s) = sum_c w_c(s) sum_l b_l(s) FFT[ img_c * sens_j * exp(-2 pi i df_B0 tau_l) ](k_s)
 
 with ``w_c`` the phase-graph echo weight of class ``c`` carried along the readout (T2, T2',
-chemical shift), ``b_l`` linear time-segmentation weights over the dephasing time ``tau``.
+chemical shift) and ``b_l`` the sample side of a low-rank factorisation of the dephasing
+factor over ``tau`` (:mod:`~vetmri.simulation.lowrank`); the products of the two are
+factorised once more jointly so that few combined images go through the FFTs.
 """
 
 from __future__ import annotations
