@@ -5,8 +5,8 @@ calibration has to find (the magnet's drift, the RF amplitude error, a linear sh
 and the effects to include. :class:`SimulatedBackend` plays calibration scans and series
 on a phantom: the adjustments it is given correct what they can (the residual drift, linear
 field and RF error are what the engine then sees, in the calibration scans as in the
-series), and every series streams its noise readouts
-first, then its imaging readouts as MRD acquisitions.
+series), and every series streams its noise readouts first, then its imaging readouts as
+MRD acquisitions, slice group by slice group as the engine synthesises them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from vetmri.errors import UserInputError
 from vetmri.rawdata import Acquisition, SeriesHeader, header_from_xml
 from vetmri.scanner.profile import ScannerProfile, load_profile
 from vetmri.simulation.effects import EffectOptions
-from vetmri.simulation.engine import simulate_sequence
+from vetmri.simulation.engine import SequenceRun, prepare_sequence, simulate_sequence
 from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.result import SimulatedAcquisition, SimulationResult
 
@@ -143,8 +143,8 @@ class SimulatedBackend:
         """
         header = header_from_xml(mrd_header_xml, source="the series header")
         self._abort.clear()
-        result = self.simulate(seq_text, adjustments, coil=self._coil_of(header), on_progress=on_progress)
-        yield from self.stream(result, header, adjustments)
+        run = self.prepare(seq_text, adjustments, coil=self._coil_of(header), on_progress=on_progress)
+        yield from self.stream_groups(run, header, adjustments)
 
     def abort(self) -> None:
         self._abort.set()
@@ -182,6 +182,49 @@ class SimulatedBackend:
             path.write_text(seq_text)
             return simulate_sequence(path, self.phantom, profile=self.profile,
                                      options=self.options(adjustments, coil=coil), on_progress=progress)
+
+    def prepare(self, seq_text: str, adjustments: Adjustments, *, coil: str | None = None,
+                on_progress: Progress | None = None) -> SequenceRun:
+        """Read a sequence for streaming (:func:`~vetmri.simulation.engine.prepare_sequence`);
+        its groups check :meth:`abort` before each is synthesised."""
+        report = on_progress or (lambda fraction, message: None)
+
+        def progress(fraction: float, message: str) -> None:
+            self._check_abort()
+            report(fraction, message)
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "series.seq"
+            path.write_text(seq_text)
+            return prepare_sequence(path, self.phantom, profile=self.profile,
+                                    options=self.options(adjustments, coil=coil), on_progress=progress)
+
+    def stream_groups(self, run: SequenceRun, header: SeriesHeader, adjustments: Adjustments) -> Iterator[Acquisition]:
+        """Noise readouts first, then the imaging readouts of each slice group as soon as the
+        group is synthesised. Counters, flags and scan counters are laid out before any
+        signal (from the readouts' k-space positions). The data equal those of :meth:`stream`
+        on the collected run; the order differs for interleaved multi-slice series, whose
+        slices arrive one after another (``scan_counter`` counts in arrival order, the time
+        stamps keep the real scan's timing)."""
+        imaging = [a for a in run.skeleton if "NOISE" not in a.flags]
+        first = imaging[0] if imaging else run.skeleton[0]
+        noise: tuple[SimulatedAcquisition, ...] = ()
+        if self.conditions.noise:
+            noise = self.simulate(noise_scan(self.profile, readouts=NOISE_READOUTS, samples=first.k_per_m.shape[0],
+                                             dwell_s=first.dwell_s), adjustments, coil=run.options.coil).acquisitions
+        planned = [run.skeleton[a] for plan in run.plans for a in plan.adc_indices]
+        unexcited = [a for a in run.skeleton if "NOISE" in a.flags] if self.conditions.noise else []
+        ordered = list(noise) + unexcited + planned  # the order the groups arrive in
+        layout = to_mrd_acquisitions(ordered, header)  # samples of the series' own readouts still empty
+        position = {a.index: len(noise) + i for i, a in enumerate(ordered[len(noise):])}
+        for acquisition in layout[:len(noise)]:
+            self._check_abort()
+            yield acquisition
+        for group in run.groups():
+            chosen = [a for a in group if a.index in position]
+            for a, converted in zip(chosen, to_mrd_acquisitions(chosen, header)):
+                self._check_abort()
+                yield replace(layout[position[a.index]], data=converted.data)
 
     def stream(self, result: SimulationResult, header: SeriesHeader, adjustments: Adjustments) -> Iterator[Acquisition]:
         """Noise readouts (at the imaging dwell), then the imaging readouts, as MRD.

@@ -4,13 +4,17 @@
 all come from the file), groups ADC events by the slice their excitation selected, runs
 one phase graph per slice over the RF pulses that reach it, and synthesises the k-space
 samples from the fine-grid phantom (``synthesis``), then adds coil noise, interference and
-motion. See ``docs/simulation.md`` for the physics and its limits.
+motion. ``prepare_sequence`` lays every readout out (k-space, counters, echo time) before
+any synthesis, and its ``SequenceRun.groups`` yields the readouts slice group by slice
+group (``iter_sequence``); ``simulate_sequence`` collects them. See ``docs/simulation.md``
+for the physics and its limits.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +36,7 @@ from vetmri.simulation.result import SimulatedAcquisition, SimulationResult
 from vetmri.simulation.seq_reader import RfEvent, SequenceEvents, read_sequence
 from vetmri.simulation.synthesis import GroupSamples, synthesise_group
 
-__all__ = ["NOISE_STD_PER_SQRT_S", "simulate_sequence"]
+__all__ = ["NOISE_STD_PER_SQRT_S", "GroupPlan", "SequenceRun", "iter_sequence", "prepare_sequence", "simulate_sequence"]
 
 #: Thermal noise, std of one sample's real part times sqrt(dwell), in signal units (proton
 #: density x m^3). Calibrated on the reference protocol the planner uses (protocols/snr.py):
@@ -45,6 +49,8 @@ __all__ = ["NOISE_STD_PER_SQRT_S", "simulate_sequence"]
 NOISE_STD_PER_SQRT_S = 0.617 * math.exp(-0.1 / 0.08) * 4e-9 * math.sqrt(160 * 2 / 100) * 0.876 / 20
 
 _SELECTIVE_MIN_HZ_PER_M = 10.0
+_B1_NODE_STEP = 0.05  # largest flip-angle-scale step between B1 nodes (5 %)
+_GRAPH_PRUNE = 1e-5  # states below this fraction of the largest proton density are dropped
 _GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments  # below this gradient at the RF centre, the pulse is non-selective
 
 
@@ -86,7 +92,8 @@ def simulate_sequence(
     options: EffectOptions = EffectOptions(),
     on_progress: Callable[[float, str], None] | None = None,
 ) -> SimulationResult:
-    """Run a Pulseq sequence on a phantom.
+    """Run a Pulseq sequence on a phantom and collect every readout (see :func:`prepare_sequence`
+    for the streaming form; both give the same data for the same seed).
 
     Parameters
     ----------
@@ -111,27 +118,48 @@ def simulate_sequence(
     OperationFailedError
         A sequence feature the simulator cannot model (oblique slices, non-Cartesian 2D).
     """
+    run = prepare_sequence(seq_path, phantom, profile=profile, options=options, on_progress=on_progress)
+    collected = [a for group in run.groups() for a in group]
+    return run.result(sorted(collected, key=lambda a: a.index))
+
+
+def iter_sequence(
+    seq_path: Path,
+    phantom: Phantom,
+    *,
+    profile: ScannerProfile | None = None,
+    options: EffectOptions = EffectOptions(),
+    on_progress: Callable[[float, str], None] | None = None,
+) -> Iterator[list[SimulatedAcquisition]]:
+    """The readouts of a sequence, one slice group at a time as soon as it is synthesised
+    (the readouts without excitation first). Same arguments as :func:`simulate_sequence`."""
+    yield from prepare_sequence(seq_path, phantom, profile=profile, options=options, on_progress=on_progress).groups()
+
+
+def prepare_sequence(
+    seq_path: Path,
+    phantom: Phantom,
+    *,
+    profile: ScannerProfile | None = None,
+    options: EffectOptions = EffectOptions(),
+    on_progress: Callable[[float, str], None] | None = None,
+) -> SequenceRun:
+    """Read a sequence and work out everything that needs no synthesis: the slice groups,
+    the k-space position, echo time and encoding counters of every readout. The signal
+    follows group by group from :meth:`SequenceRun.groups`.
+
+    Raises
+    ------
+    UserInputError, OperationFailedError
+        As :func:`simulate_sequence`.
+    """
     profile = profile or load_profile()
     options.validate(profile)
     coil = profile.coil(options.coil) if options.coil else None
     events = read_sequence(Path(seq_path), profile)
-    report = on_progress or (lambda fraction, message: None)
-    larmor = profile.magnet.larmor_hz
-    drift_hz = profile.magnet.drift_hz_per_k * options.magnet_temperature_change_k
     tissues = [t for t in phantom.tissues() if t.pd > 0]
     if not tissues:
         raise UserInputError(f"The phantom {phantom.name} has no tissue that gives signal (every pd is 0).")
-    names = tuple(t.name for t in tissues)
-    coil_radius = (coil.inner_diameter_m if coil else 0.24) / 2
-    centres = _class_centres(phantom, tissues)
-    b1 = b1_scale_map(centres, coil_radius, options)
-    pd = np.array([t.pd for t in tissues])
-    t1 = np.array([t.t1_s for t in tissues])
-    t2 = np.array([t.t2_s for t in tissues])
-    t2p = np.array([t.t2prime_s for t in tissues])
-    offset = np.array([t.chemical_shift_ppm * 1e-6 * larmor for t in tissues]) + drift_hz
-    signal_scale = coil_signal_factor(coil)
-
     slabs = [_slab(rf) for rf in events.rf]
     excitations = [i for i, rf in enumerate(events.rf) if rf.use == "excitation"]
     exc_times = np.array([events.rf[i].time_s for i in excitations])
@@ -149,146 +177,260 @@ def simulate_sequence(
         groups.setdefault(key, []).append(a_index)
         group_rf.setdefault(key, rf_index)
         group_of_adc.append(key)
-
     n_channels = 1 if coil is None else coil.channels
-    samples_out: list[np.ndarray | None] = [None] * len(events.adc)
-    k_out: list[np.ndarray] = [np.zeros((adc.n, 3)) for adc in events.adc]
-    te_out: list[float | None] = [None] * len(events.adc)
-    echo_numbers: list[int] = [0] * len(events.adc)
-    notes: list[str] = []
-
-    def sensitivity(points):
-        return coil_sensitivities(points, coil) * signal_scale
-
-    def b0(points):
-        return b0_offset_hz(points, profile, options)
-
-    shared_graphs: dict[tuple, tuple[float, list]] = {}
-    for g_index, (key, adc_indices) in enumerate(groups.items()):
-        report(g_index / max(len(groups), 1), f"slice group {g_index + 1} of {len(groups)}")
-        exc_rf = events.rf[group_rf[key]]
-        slab = slabs[group_rf[key]]
-        reaching = []
-        for i, rf in enumerate(events.rf):
-            s = slabs[i]
-            if s is None or slab is None or (s[0] == slab[0] and abs(s[1] - slab[1]) < s[2] / 2):
-                reaching.append(i)
-        timeline = sorted([(events.rf[i].time_s, 0, i) for i in reaching]
-                          + [(_ref_time(events, a), 1, a) for a in adc_indices])
-        moments = events.moment(np.array([t for t, _, _ in timeline]))
-        signature, first_phase = timeline_signature(events, timeline, moments, _GRAPH_DK_PER_M)
-        shared = shared_graphs.get(signature)
-        if shared is None:
-            echoes = echo_weights(events, timeline, moments,
-                                  lambda: PhaseGraph(pd, t1, t2, offset, b1, dk_per_m=_GRAPH_DK_PER_M), t2p)
-            shared_graphs[signature] = (first_phase, echoes)
-            rotation = 1.0
-        else:
-            reference_phase, echoes = shared
-            rotation = np.exp(1j * (first_phase - reference_phase))
-        m_prev = np.zeros(3)
-        k_nominal = np.zeros(3)
-        t_exc = None
-        echo = 0
-        per_adc = {}
-        adc_echoes = iter(echoes)
-        for (t_event, kind, index), m_now in zip(timeline, moments):
-            k_nominal = k_nominal + (m_now - m_prev)
-            m_prev = m_now
-            if kind == 0:
-                rf = events.rf[index]
-                if rf.use == "excitation":
-                    k_nominal, t_exc, echo = np.zeros(3), rf.time_s, 0
-                elif rf.use == "refocusing":
-                    k_nominal = -k_nominal
-            else:
-                weights, tau = next(adc_echoes)
-                per_adc[index] = (weights * rotation, tau, k_nominal.copy(), t_event)
-                te_out[index] = None if t_exc is None else t_event - t_exc
-                echo_numbers[index] = echo
-                echo += 1
-        samples = _group_samples(events, adc_indices, per_adc, k_out, t2, t2p, offset)
-        first = events.adc[adc_indices[0]]
-        span = np.ptp(k_out[adc_indices[0]], axis=0)
-        readout_axis = int(np.argmax(span)) if first.n > 1 else 0
-        slab_arg = None
-        if slab is not None:
-            offsets, weights_z = _slab_quadrature(exc_rf, slab[0], slab[2])
-            centre = np.zeros(3)
-            centre[slab[0]] = slab[1]
-            slab_arg = (slab[0], slab[1], offsets, weights_z)
-        signal = synthesise_group(phantom, names, samples, readout_axis=readout_axis, slab=slab_arg,
-                                  sensitivity=sensitivity, b0_hz=b0, notes=notes)
-        start = 0
-        for a in adc_indices:
-            n = events.adc[a].n
-            samples_out[a] = signal[:, start:start + n]
-            start += n
-
-    report(1.0, "noise")
-    rng = np.random.default_rng([options.seed, 0x5EED])
-    covariance = noise_covariance(coil, options.seed)
-    chol = np.linalg.cholesky(covariance)
-    sigma = NOISE_STD_PER_SQRT_S * options.noise_scale
-    acquisitions = []
+    plans = [_plan_group(events, slabs, key, adc_indices, group_rf[key]) for key, adc_indices in groups.items()]
+    skeleton = []
     for a_index, adc in enumerate(events.adc):
-        data = samples_out[a_index]
-        if data is None:
-            data = np.zeros((n_channels, adc.n), dtype=np.complex64)
-        t = adc.sample_times()
-        k = k_out[a_index]
-        if options.motion != "none" and group_of_adc[a_index] is not None:
-            data = data * np.exp(-2j * np.pi * np.einsum("si,si->s", k, _motion(options, t, events.duration_s)))[None, :]
-        data = data * np.exp(-1j * (adc.phase_offset_rad + 2 * np.pi * adc.freq_offset_hz * (t - adc.start_s)))[None, :]
-        if options.noise and sigma > 0:
-            std = sigma / math.sqrt(adc.dwell_s)
-            white = rng.normal(size=(n_channels, adc.n)) + 1j * rng.normal(size=(n_channels, adc.n))
-            data = data + std * (chol @ white)
-            for f in options.interference_hz:
-                phase = rng.uniform(0, 2 * np.pi, size=(n_channels, 1))
-                data = data + options.interference_amplitude * std * np.exp(1j * (2 * np.pi * f * t[None, :] + phase))
-        counters = dict(adc.counters)
         key = group_of_adc[a_index]
-        if key is not None:
-            counters.setdefault("ECO", echo_numbers[a_index])
+        counters = dict(adc.counters)
         flags = adc.flags | ({"NOISE"} if key is None else set())
         centre = None
         if key is not None and key[0] != "volume":
             centre = np.zeros(3)
             centre[key[0]] = key[1]
-        acquisitions.append(SimulatedAcquisition(
+        skeleton.append(SimulatedAcquisition(
             index=a_index, block=adc.block, start_s=adc.start_s, dwell_s=adc.dwell_s,
-            samples=data.astype(np.complex64), k_per_m=k, counters=counters, flags=frozenset(flags),
-            slab_centre_m=centre, echo_time_s=te_out[a_index],
+            samples=np.zeros((n_channels, 0), dtype=np.complex64), k_per_m=np.zeros((adc.n, 3)),
+            counters=counters, flags=frozenset(flags), slab_centre_m=centre, echo_time_s=None,
         ))
-    _derive_counters(acquisitions, groups)
-    return SimulationResult(
-        acquisitions=tuple(acquisitions), channels=n_channels, coil=options.coil,
-        noise_covariance=covariance * sigma**2, noise_std_per_sqrt_s=sigma, larmor_hz=larmor,
-        duration_s=events.duration_s, phantom=phantom.name, notes=tuple(dict.fromkeys(notes)),
-    )
+    for plan in plans:
+        for a, k, te, echo in zip(plan.adc_indices, plan.k_per_adc, plan.te_s, plan.echo_numbers):
+            skeleton[a] = replace(skeleton[a], k_per_m=k, echo_time_s=te)
+            skeleton[a].counters.setdefault("ECO", echo)
+    _derive_counters(skeleton, groups)
+    return SequenceRun(events=events, phantom=phantom, profile=profile, options=options, coil=coil,
+                       tissues=tuple(tissues), plans=tuple(plans), skeleton=tuple(skeleton),
+                       report=on_progress or (lambda fraction, message: None))
 
 
-def _group_samples(events: SequenceEvents, adc_indices: list[int], per_adc: dict, k_out: list,
-                   t2: np.ndarray, t2p: np.ndarray, offset: np.ndarray) -> GroupSamples:
-    """Every sample of the group: k (the echo's nominal position plus the moment since the
-    echo reference), dephasing time and class weights carried along the readout (T2, T2',
-    chemical shift and drift). Fills ``k_out`` per ADC."""
+@dataclass(frozen=True)
+class GroupPlan:
+    """One slice group before synthesis: its events in time order and its readouts' k-space.
+
+    Attributes
+    ----------
+    key : tuple
+        (slice axis, centre_m) or ("volume",).
+    excitation : int
+        Index of its first excitation pulse in ``events.rf``.
+    adc_indices : tuple of int
+    timeline : list of (time_s, kind, index)
+    moments : ndarray (E, 3)
+    k_per_adc : tuple of ndarray (n, 3)
+        Nominal k-space position of every sample.
+    echo_ref_k : ndarray (A, 3), echo_ref_s : ndarray (A,)
+        Nominal k and time at each readout's reference (its centre).
+    te_s : tuple of float or None; echo_numbers : tuple of int
+    """
+
+    key: tuple
+    excitation: int
+    adc_indices: tuple[int, ...]
+    timeline: list
+    moments: np.ndarray
+    k_per_adc: tuple[np.ndarray, ...]
+    echo_ref_k: np.ndarray
+    echo_ref_s: np.ndarray
+    te_s: tuple[float | None, ...]
+    echo_numbers: tuple[int, ...]
+
+
+def _plan_group(events: SequenceEvents, slabs: list, key: tuple, adc_indices: list[int], rf_index: int) -> GroupPlan:
+    slab = slabs[rf_index]
+    reaching = []
+    for i in range(len(events.rf)):
+        s = slabs[i]
+        if s is None or slab is None or (s[0] == slab[0] and abs(s[1] - slab[1]) < s[2] / 2):
+            reaching.append(i)
+    timeline = sorted([(events.rf[i].time_s, 0, i) for i in reaching]
+                      + [(_ref_time(events, a), 1, a) for a in adc_indices])
+    moments = events.moment(np.array([t for t, _, _ in timeline]))
+    m_prev = np.zeros(3)
+    k_nominal = np.zeros(3)
+    t_exc = None
+    echo = 0
+    ref_k, ref_t, te, numbers = {}, {}, {}, {}
+    for (t_event, kind, index), m_now in zip(timeline, moments):
+        k_nominal = k_nominal + (m_now - m_prev)
+        m_prev = m_now
+        if kind == 0:
+            rf = events.rf[index]
+            if rf.use == "excitation":
+                k_nominal, t_exc, echo = np.zeros(3), rf.time_s, 0
+            elif rf.use == "refocusing":
+                k_nominal = -k_nominal
+        else:
+            ref_k[index], ref_t[index] = k_nominal.copy(), t_event
+            te[index] = None if t_exc is None else t_event - t_exc
+            numbers[index] = echo
+            echo += 1
     counts = np.array([events.adc[a].n for a in adc_indices])
     t = np.concatenate([events.adc[a].sample_times() for a in adc_indices])
-    t_ref = np.array([per_adc[a][3] for a in adc_indices])
+    t_ref = np.array([ref_t[a] for a in adc_indices])
     owner = np.repeat(np.arange(len(adc_indices)), counts)
-    k_ref = np.array([per_adc[a][2] for a in adc_indices])
+    k_ref = np.array([ref_k[a] for a in adc_indices])
     k = k_ref[owner] + events.moment(t) - events.moment(t_ref)[owner]
-    tau_ref = np.array([per_adc[a][1] for a in adc_indices])[owner]
-    weights = np.array([per_adc[a][0] for a in adc_indices])[owner]
-    dt = t - t_ref[owner]
+    return GroupPlan(key=key, excitation=rf_index, adc_indices=tuple(adc_indices), timeline=timeline,
+                     moments=moments, k_per_adc=tuple(np.split(k, np.cumsum(counts)[:-1])),
+                     echo_ref_k=k_ref, echo_ref_s=t_ref, te_s=tuple(te[a] for a in adc_indices),
+                     echo_numbers=tuple(numbers[a] for a in adc_indices))
+
+
+class SequenceRun:
+    """A prepared sequence (:func:`prepare_sequence`): what is known before synthesis, and
+    the signal group by group.
+
+    Attributes
+    ----------
+    skeleton : tuple of SimulatedAcquisition
+        Every readout with its k-space positions, counters, flags and echo time, but no
+        samples (shape (channels, 0)): enough to lay out the raw data before any signal.
+    channels : int
+    noise_covariance : ndarray (channels, channels)
+    noise_std_per_sqrt_s : float
+    """
+
+    def __init__(self, *, events: SequenceEvents, phantom: Phantom, profile: ScannerProfile,
+                 options: EffectOptions, coil, tissues: tuple, plans: tuple[GroupPlan, ...],
+                 skeleton: tuple[SimulatedAcquisition, ...], report: Callable[[float, str], None]):
+        self.events, self.phantom, self.profile, self.options, self.coil = events, phantom, profile, options, coil
+        self.tissues, self.plans, self.skeleton, self.report = tissues, plans, skeleton, report
+        self.channels = 1 if coil is None else coil.channels
+        self.notes: list[str] = []
+        covariance = noise_covariance(coil, options.seed)
+        self._chol = np.linalg.cholesky(covariance)
+        self.noise_std_per_sqrt_s = NOISE_STD_PER_SQRT_S * options.noise_scale
+        self.noise_covariance = covariance * self.noise_std_per_sqrt_s**2
+
+    def groups(self) -> Iterator[list[SimulatedAcquisition]]:
+        """The finished readouts (signal, motion, noise), one list per slice group in the
+        order of the groups' first readouts; the readouts without excitation come first.
+        The noise of each group has its own seeded generator, so the data do not depend on
+        how the groups are consumed."""
+        planned = {a for plan in self.plans for a in plan.adc_indices}
+        unexcited = [a for a in self.skeleton if a.index not in planned]
+        if unexcited:
+            yield self._finish(unexcited, None, self._rng(0))
+        events, options, profile = self.events, self.options, self.profile
+        larmor = profile.magnet.larmor_hz
+        drift_hz = profile.magnet.drift_hz_per_k * options.magnet_temperature_change_k
+        tissues = self.tissues
+        coil_radius = (self.coil.inner_diameter_m if self.coil else 0.24) / 2
+        nodes = b1_nodes(self.phantom, coil_radius, options)
+        repeat = len(nodes)
+        names = tuple(t.name for t in tissues for _ in range(repeat))
+        b1 = np.tile(nodes, len(tissues))
+        pd = np.repeat([t.pd for t in tissues], repeat)
+        t1 = np.repeat([t.t1_s for t in tissues], repeat)
+        t2 = np.repeat([t.t2_s for t in tissues], repeat)
+        t2p = np.repeat([t.t2prime_s for t in tissues], repeat)
+        offset = np.repeat([t.chemical_shift_ppm * 1e-6 * larmor for t in tissues], repeat) + drift_hz
+        class_weights = None
+        if repeat > 1:
+            def class_weights(points):
+                return np.tile(b1_hat_weights(b1_scale_map(points, coil_radius, options), nodes), (len(tissues), 1, 1, 1))
+        signal_scale = coil_signal_factor(self.coil)
+
+        def sensitivity(points):
+            return coil_sensitivities(points, self.coil) * signal_scale
+
+        def b0(points):
+            return b0_offset_hz(points, profile, options)
+
+        shared_graphs: dict[tuple, tuple[float, list]] = {}
+        for g_index, plan in enumerate(self.plans):
+            self.report(g_index / max(len(self.plans), 1), f"slice group {g_index + 1} of {len(self.plans)}")
+            signature, first_phase = timeline_signature(events, plan.timeline, plan.moments, _GRAPH_DK_PER_M)
+            shared = shared_graphs.get(signature)
+            if shared is None:
+                echoes = echo_weights(events, plan.timeline, plan.moments,
+                                      lambda: PhaseGraph(pd, t1, t2, offset, b1, dk_per_m=_GRAPH_DK_PER_M,
+                                                         prune=_GRAPH_PRUNE), t2p)
+                shared_graphs[signature] = (first_phase, echoes)
+                rotation = 1.0
+            else:
+                reference_phase, echoes = shared
+                rotation = np.exp(1j * (first_phase - reference_phase))
+            samples = _group_samples(events, plan, echoes, rotation, t2, t2p, offset)
+            first = events.adc[plan.adc_indices[0]]
+            readout_axis = int(np.argmax(np.ptp(plan.k_per_adc[0], axis=0))) if first.n > 1 else 0
+            slab = _slab(events.rf[plan.excitation])
+            slab_arg = None
+            if slab is not None:
+                offsets, weights_z = _slab_quadrature(events.rf[plan.excitation], slab[0], slab[2])
+                slab_arg = (slab[0], slab[1], offsets, weights_z)
+            signal = synthesise_group(self.phantom, names, samples, readout_axis=readout_axis, slab=slab_arg,
+                                      sensitivity=sensitivity, b0_hz=b0, notes=self.notes,
+                                      class_weights=class_weights)
+            yield self._finish([self.skeleton[a] for a in plan.adc_indices], signal, self._rng(g_index + 1))
+        self.report(1.0, "done")
+
+    def result(self, acquisitions: list[SimulatedAcquisition]) -> SimulationResult:
+        """The collected run (``acquisitions`` in order)."""
+        return SimulationResult(
+            acquisitions=tuple(acquisitions), channels=self.channels, coil=self.options.coil,
+            noise_covariance=self.noise_covariance, noise_std_per_sqrt_s=self.noise_std_per_sqrt_s,
+            larmor_hz=self.profile.magnet.larmor_hz, duration_s=self.events.duration_s,
+            phantom=self.phantom.name, notes=tuple(dict.fromkeys(self.notes)),
+        )
+
+    def _rng(self, group: int) -> np.random.Generator:
+        return np.random.default_rng([self.options.seed, 0x5EED, group])
+
+    def _finish(self, readouts: list[SimulatedAcquisition], signal: np.ndarray | None,
+                rng: np.random.Generator) -> list[SimulatedAcquisition]:
+        """Motion, receiver demodulation and noise of a group's readouts.
+
+        ``signal`` (channels, total samples) holds their samples one after another (None:
+        no signal)."""
+        options, events = self.options, self.events
+        adcs = [events.adc[r.index] for r in readouts]
+        counts = np.array([adc.n for adc in adcs])
+        owner = np.repeat(np.arange(len(adcs)), counts)
+        total = int(counts.sum())
+        data = np.zeros((self.channels, total), dtype=np.complex64) if signal is None else signal
+        t = np.concatenate([adc.sample_times() for adc in adcs]) if adcs else np.zeros(0)
+        start = np.array([adc.start_s for adc in adcs])[owner]
+        if options.motion != "none" and signal is not None:
+            k = np.concatenate([r.k_per_m for r in readouts])
+            data = data * np.exp(-2j * np.pi * np.einsum("si,si->s", k, _motion(options, t, events.duration_s)))[None, :]
+        phase = np.array([adc.phase_offset_rad for adc in adcs])[owner]
+        freq = np.array([adc.freq_offset_hz for adc in adcs])[owner]
+        data = data * np.exp(-1j * (phase + 2 * np.pi * freq * (t - start)))[None, :]
+        sigma = self.noise_std_per_sqrt_s
+        if options.noise and sigma > 0:
+            # drawn readout by readout, in the group's order (the same stream however the
+            # group's samples are laid out)
+            std = (sigma / np.sqrt(np.array([adc.dwell_s for adc in adcs])))[owner]
+            white, line_phase = [], []
+            for adc in adcs:
+                white.append(rng.normal(size=(self.channels, adc.n)) + 1j * rng.normal(size=(self.channels, adc.n)))
+                line_phase.append([rng.uniform(0, 2 * np.pi, size=(self.channels, 1)) for _ in options.interference_hz])
+            data = data + std[None, :] * (self._chol @ np.concatenate(white, axis=1))
+            for i, f in enumerate(options.interference_hz):
+                phases = np.concatenate([np.broadcast_to(p[i], (self.channels, adc.n)) for p, adc in zip(line_phase, adcs)],
+                                        axis=1)
+                data = data + options.interference_amplitude * std[None, :] * np.exp(
+                    1j * (2 * np.pi * f * t[None, :] + phases))
+        data = data.astype(np.complex64)
+        parts = np.split(data, np.cumsum(counts)[:-1], axis=1)
+        return [replace(r, samples=np.ascontiguousarray(part)) for r, part in zip(readouts, parts)]
+
+
+def _group_samples(events: SequenceEvents, plan: GroupPlan, echoes: list, rotation,
+                   t2: np.ndarray, t2p: np.ndarray, offset: np.ndarray) -> GroupSamples:
+    """Every sample of the group: k, dephasing time and class weights carried along the
+    readout from each echo's reference (T2, T2', chemical shift and drift)."""
+    counts = np.array([events.adc[a].n for a in plan.adc_indices])
+    t = np.concatenate([events.adc[a].sample_times() for a in plan.adc_indices])
+    owner = np.repeat(np.arange(len(plan.adc_indices)), counts)
+    tau_ref = np.array([tau for _, tau in echoes])[owner]
+    weights = (np.array([w for w, _ in echoes]) * rotation)[owner]
+    dt = t - plan.echo_ref_s[owner]
     w = weights * np.exp(-dt[:, None] / t2[None, :]
                          - (np.abs(tau_ref + dt)[:, None] - np.abs(tau_ref)[:, None]) / t2p[None, :]
                          - 2j * np.pi * offset[None, :] * dt[:, None])
-    for a, part in zip(adc_indices, np.split(k, np.cumsum(counts)[:-1])):
-        k_out[a] = part
-    return GroupSamples(k, tau_ref + dt, w)
+    return GroupSamples(np.concatenate(plan.k_per_adc), tau_ref + dt, w)
 
 
 def _ref_time(events: SequenceEvents, index: int) -> float:
@@ -296,12 +438,43 @@ def _ref_time(events: SequenceEvents, index: int) -> float:
     return adc.start_s + adc.n * adc.dwell_s / 2
 
 
-def _class_centres(phantom: Phantom, tissues) -> np.ndarray:
-    centres = []
-    for tissue in tissues:
-        own = [s.centre_m for s in phantom.shapes if s.tissue.name == tissue.name]
-        centres.append(np.mean(own, axis=0))
-    return np.array(centres)
+def b1_nodes(phantom: Phantom, coil_radius_m: float, options: EffectOptions) -> np.ndarray:
+    """Flip-angle scales at which the phase graph runs: one node (the uniform scale) when
+    the B1 map is flat over the phantom, otherwise nodes spanning the map's range over the
+    phantom's extent, at most ``_B1_NODE_STEP`` apart (at least 3), between which every
+    voxel's signal is interpolated linearly (:func:`b1_hat_weights`).
+
+    Returns
+    -------
+    ndarray of shape (B,)
+    """
+    low, high = phantom.extent_m()
+    x = np.linspace(low[0], high[0], 41)
+    y = np.linspace(low[1], high[1], 41)
+    points = np.stack(np.meshgrid(x, y, [0.0], indexing="ij"), axis=-1)
+    values = b1_scale_map(points, coil_radius_m, options)
+    lowest, highest = float(values.min()), float(values.max())
+    if highest - lowest < 1e-6 * max(abs(highest), 1e-12):
+        return np.array([highest])
+    count = max(3, int(np.ceil((highest - lowest) / _B1_NODE_STEP)) + 1)
+    return np.linspace(lowest, highest, count)
+
+
+def b1_hat_weights(b1: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Linear-interpolation (hat function) weights of each node at each B1 value.
+
+    Parameters
+    ----------
+    b1 : ndarray of shape (...)
+    nodes : ndarray of shape (B,), increasing
+
+    Returns
+    -------
+    ndarray of float32, shape (B, ...): non-negative, summing to 1 at every point.
+    """
+    b1 = np.clip(b1, nodes[0], nodes[-1])
+    eye = np.eye(len(nodes))
+    return np.stack([np.interp(b1, nodes, eye[b]) for b in range(len(nodes))]).astype(np.float32)
 
 
 def _derive_counters(acquisitions: list[SimulatedAcquisition], groups: dict) -> None:

@@ -77,12 +77,35 @@ class PhaseGraph:
         e1, e2 = np.exp(1j * phase_rad), np.exp(2j * phase_rad)
         f, fc, z = self.f, np.conj(self.f), self.z
         neg = -self.fk
-        new_fk = np.vstack([self.fk, neg, self.zk])
+        keys = np.vstack([self.fk, neg, self.zk])  # the same keys for the new F and Z states
         new_f = np.vstack([f * c2, fc * (e2 * s2), z * (-1j * e1 * sa)])
-        new_zk = np.vstack([self.fk, neg, self.zk])
         new_z = np.vstack([f * (-0.5j / e1 * sa), fc * (0.5j * e1 * sa), z * ca])
-        self.fk, self.f = self._merge(new_fk, new_f)
-        self.zk, self.z = self._merge(new_zk, new_z)
+        (self.fk, self.f), (self.zk, self.z) = self._merge_pair(keys, new_f, new_z)
+
+    def _merge_pair(self, keys: np.ndarray, f: np.ndarray, z: np.ndarray):
+        """Merge two value sets on shared keys with one sort, then prune each."""
+        if len(keys) == 0:
+            return self._merge(keys, f), self._merge(keys, z)
+        level = self.prune_level
+        keep = (_peak(f) > level) | (_peak(z) > level)
+        keys, f, z = keys[keep], f[keep], z[keep]
+        if len(keys) == 0:
+            return (keys, f), (keys, z)
+        order = _row_order(keys)
+        keys = keys[order]
+        starts = np.concatenate([[0], np.nonzero(np.any(keys[1:] != keys[:-1], axis=1))[0] + 1])
+        unique = keys[starts]
+        return (self._finish_merge(unique, np.add.reduceat(f[order], starts, axis=0)),
+                self._finish_merge(unique, np.add.reduceat(z[order], starts, axis=0)))
+
+    def _finish_merge(self, unique: np.ndarray, merged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        strength = _peak(merged)
+        keep = strength > self.prune_level
+        unique, merged, strength = unique[keep], merged[keep], strength[keep]
+        if len(unique) > self.max_states:
+            order = np.argsort(strength, kind="stable")[::-1][: self.max_states]
+            unique, merged = unique[order], merged[order]
+        return unique, merged
 
     def _merge(self, keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keep = np.max(np.abs(values), axis=1) > self.prune_level if len(values) else np.zeros(0, bool)
@@ -129,6 +152,13 @@ class PhaseGraph:
     @property
     def n_states(self) -> int:
         return len(self.f) + len(self.z)
+
+
+def _peak(values: np.ndarray) -> np.ndarray:
+    """Largest magnitude over the classes of each state (row)."""
+    if values.shape[1] == 0:
+        return np.zeros(len(values))
+    return np.max(np.abs(values), axis=1)
 
 
 def _row_order(keys: np.ndarray) -> np.ndarray:

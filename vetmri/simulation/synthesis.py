@@ -15,7 +15,9 @@ Per ADC sample ``s`` and channel ``j``:
     S_j(s) = sum_c w_c(s) sum_l b_l(s) FFT[ img_c * sens_j * exp(-2 pi i df_B0 tau_l) ](k_s)
 
 with ``w_c`` the phase-graph echo weight of class ``c`` carried along the readout (T2, T2',
-chemical shift), ``b_l`` linear time-segmentation weights over the dephasing time ``tau``.
+chemical shift) and ``b_l`` the sample side of a low-rank factorisation of the dephasing
+factor over ``tau`` (:mod:`~vetmri.simulation.lowrank`); the products of the two are
+factorised once more jointly so that few combined images go through the FFTs.
 """
 
 from __future__ import annotations
@@ -291,6 +293,7 @@ def synthesise_group(
     b0_hz,
     notes: list[str],
     tolerance: float = DEFAULT_TOLERANCE,
+    class_weights=None,
 ) -> np.ndarray:
     """Noise-free signal of every sample of one group.
 
@@ -304,6 +307,9 @@ def synthesise_group(
     b0_hz : callable points (..., 3) -> (...)
     tolerance : float
         Relative accuracy of the low-rank factorisations (:mod:`~vetmri.simulation.lowrank`).
+    class_weights : callable points (n_x, n_y, n_z, 3) -> (C, n_x, n_y, n_z), optional
+        A spatial weight of each class (the B1 hat functions of a class expanded over B1
+        nodes), multiplied into its image.
 
     Returns
     -------
@@ -311,6 +317,10 @@ def synthesise_group(
     """
     grid = synthesis_grid(phantom, class_tissues, samples.k_per_m, readout_axis=readout_axis, slab=slab,
                           sensitivity=sensitivity, b0_hz=b0_hz, notes=notes)
+    if class_weights is not None:
+        from dataclasses import replace
+
+        grid = replace(grid, class_images=(grid.class_images * class_weights(grid.positions())).astype(np.float32))
     return transform_grid(grid, samples, readout_axis=readout_axis, tolerance=tolerance)
 
 
@@ -383,14 +393,21 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     if u.shape[1] == 0:
         return out.astype(np.complex64)
     n_points = images.shape[1]
-    combined = np.zeros((v.shape[1], n_points), dtype=np.complex64)
-    combined[:, support] = v.conj().T @ images[:, support]  # (Q, N)
     sample_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support], samples.tau_s, tolerance)
-    grid_factors = np.zeros((support_factors.shape[0], n_points), dtype=np.complex64)
-    grid_factors[:, support] = support_factors  # (R, N)
+    # one joint factorisation of the per-sample coefficients u_q(s) a_r(tau_s) of the
+    # images c_q(x) b_r(x): these products are strongly redundant (both sides are smooth
+    # functions of the sample time), so a few combined images serve every (q, r)
+    terms = ((v.conj().T @ images[:, support])[:, None, :] * support_factors[None, :, :]).reshape(-1, int(support.sum()))
+    norms = np.linalg.norm(terms, axis=1)
+    used = norms > 0
+    coefficients = (u[:, :, None] * sample_factors[:, None, :]).reshape(n_samples, -1)[:, used] * norms[used][None, :]
+    joint_u, joint_v = compress_weights(coefficients, tolerance)  # (S, P), (QR, P)
+    if joint_u.shape[1] == 0:
+        return out.astype(np.complex64)
+    combined = np.zeros((joint_v.shape[1], n_points), dtype=np.complex64)
+    combined[:, support] = joint_v.conj().T @ (terms[used] / norms[used][:, None])  # (P, N)
     base = (grid.sensitivity.reshape(n_channels, -1) * grid.modulation.reshape(1, -1)).astype(np.complex64)  # (J, N)
-    # per sample and term (q, r): U[s, q] a_r(tau_s)
-    coefficients = (u.T[:, None, :] * sample_factors.T[None, :, :]).astype(np.complex64)  # (Q, R, S)
+    joint_u = joint_u.T.astype(np.complex64)  # (P, S)
 
     bins, signs = _sample_bins(grid, k)
     index_of = {e.axis: i for i, e in enumerate(grid.encoded)}
@@ -408,19 +425,16 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     n_ro = folded_shape[readout_axis] if has_readout else 1
     flat_index = line_of_sample.ravel() * n_ro + ro_bin
     other_axes = tuple(1 + a for a in rest if a in index_of)
-    n_r = grid_factors.shape[0]
-    n_lead = n_r * n_channels
-    for q in range(combined.shape[0]):
-        terms = combined[q][None, :] * grid_factors  # (R, N)
-        stack = (terms[:, None, :] * base[None, :, :]).reshape(n_lead, *spatial)
+    for p in range(combined.shape[0]):
+        stack = (combined[p][None, :] * base).reshape(n_channels, *spatial)
         cube = _fold(stack, grid)
         if other_axes:
             cube = sfft.fftn(cube, axes=other_axes, workers=workers, overwrite_x=True)
         if has_readout:
             cube = np.moveaxis(cube, 1 + readout_axis, -1)
-        flat = cube.reshape(n_lead, -1, n_ro)[:, lines, :]
+        flat = cube.reshape(n_channels, -1, n_ro)[:, lines, :]
         if has_readout:
             flat = sfft.fft(flat, axis=-1, workers=workers, overwrite_x=True)
-        picked = flat.reshape(n_lead, -1)[:, flat_index].reshape(n_r, n_channels, n_samples)  # (R, J, S)
-        out += np.einsum("rs,rjs->js", coefficients[q], picked)
+        picked = flat.reshape(n_channels, -1)[:, flat_index]  # (J, S)
+        out += joint_u[p][None, :] * picked
     return (out * signs[None, :] * grid.cell_m).astype(np.complex64)
