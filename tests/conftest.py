@@ -4,12 +4,19 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
+# One BLAS thread everywhere, set before numpy loads: results that must be equal to the bit
+# (a sim-server process against the in-process simulator) then do not depend on how a
+# multi-threaded matrix product splits its sums, and two cores are not oversubscribed.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -27,7 +27,7 @@ from vetmri.errors import UserInputError
 from vetmri.rawdata import Acquisition, SeriesHeader, header_from_xml
 from vetmri.scanner.profile import ScannerProfile, load_profile
 from vetmri.simulation.effects import EffectOptions
-from vetmri.simulation.engine import SequenceRun, prepare_sequence, simulate_sequence
+from vetmri.simulation.engine import SequenceRun, prepare_sequence
 from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.result import SimulatedAcquisition, SimulationResult
 
@@ -171,17 +171,7 @@ class SimulatedBackend:
     def simulate(self, seq_text: str, adjustments: Adjustments, *, coil: str | None = None,
                  on_progress: Progress | None = None) -> SimulationResult:
         """Run the engine on sequence text (abortable through :meth:`abort`)."""
-        report = on_progress or (lambda fraction, message: None)
-
-        def progress(fraction: float, message: str) -> None:
-            self._check_abort()
-            report(fraction, message)
-
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "series.seq"
-            path.write_text(seq_text)
-            return simulate_sequence(path, self.phantom, profile=self.profile,
-                                     options=self.options(adjustments, coil=coil), on_progress=progress)
+        return self.prepare(seq_text, adjustments, coil=coil, on_progress=on_progress).collect()
 
     def prepare(self, seq_text: str, adjustments: Adjustments, *, coil: str | None = None,
                 on_progress: Progress | None = None) -> SequenceRun:

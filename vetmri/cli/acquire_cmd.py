@@ -64,7 +64,7 @@ def _acquire(args: argparse.Namespace) -> int:
     from vetmri.acquisition.contract import ScanAborted
     from vetmri.acquisition.link import LinkBackend, parse_address
     from vetmri.acquisition.runner import run_exam
-    from vetmri.cli.exam_options import plan_from_arguments, print_progress, print_written, require_patient
+    from vetmri.cli.exam_options import plan_from_arguments, print_exam_summary, print_progress, print_written, require_patient
     from vetmri.errors import OperationFailedError, UserInputError
 
     require_patient(args)
@@ -104,15 +104,7 @@ def _acquire(args: argparse.Namespace) -> int:
                                            "run the same command again to acquire what is missing.") from None
     print(file=sys.stderr)
     summary = _summary(args, scanner, run)
-    if args.json:
-        from vetmri.cli.output import print_json
-
-        print_json(summary)
-    else:
-        for s in summary["series"]:
-            print(f"{s['group']}: {s['acquisitions']} acquisitions, scan time {s['scan_time_s'] / 60:.1f} min, "
-                  f"acquired in {s['wall_time_s']:.1f} s")
-        print(f"wrote {summary['file']}" if summary["series"] else f"nothing to acquire: {summary['file']} holds every series asked for")
+    print_exam_summary(summary, as_json=args.json, verb="acquired")
     return 0
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "add_plan_arguments",
     "add_simulator_arguments",
     "plan_from_arguments",
+    "print_exam_summary",
     "print_progress",
     "print_written",
     "require_patient",
@@ -155,3 +156,19 @@ def print_progress(fraction: float, message: str) -> None:
 def print_written(group: str, written: int, total: int) -> None:
     """After each acquisition is flushed to the file."""
     print(f"\r{group}: written {written}/{total} acquisitions{' ' * 20}", end="", file=sys.stderr, flush=True)
+
+
+def print_exam_summary(summary: dict[str, Any], *, as_json: bool, verb: str) -> None:
+    """The series written (or the JSON summary for other tools) after a run."""
+    if as_json:
+        from vetmri.cli.output import print_json
+
+        print_json(summary)
+        return
+    for s in summary["series"]:
+        print(f"{s['group']}: {s['acquisitions']} acquisitions, scan time {s['scan_time_s'] / 60:.1f} min, "
+              f"{verb} in {s['wall_time_s']:.1f} s")
+    if summary["series"]:
+        print(f"wrote {summary['file']}")
+    else:
+        print(f"nothing to acquire: {summary['file']} holds every series asked for")

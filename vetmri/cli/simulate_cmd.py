@@ -44,6 +44,7 @@ def _pair(text: str | None, what: str, kind: type) -> tuple | None:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from vetmri.cli.exam_options import print_exam_summary
     from vetmri.errors import UserInputError
 
     planned = any(v is not None for v in (args.species, args.weight, args.region))
@@ -61,15 +62,7 @@ def _simulate(args: argparse.Namespace) -> int:
         raise UserInputError(f"{args.out} is a folder; give the path of the .h5 file to write.")
     summary = _run_seq(args) if args.seq is not None else _run_plan(args)
     print(file=sys.stderr)
-    if args.json:
-        from vetmri.cli.output import print_json
-
-        print_json(summary)
-    else:
-        for s in summary["series"]:
-            print(f"{s['group']}: {s['acquisitions']} acquisitions, scan time {s['scan_time_s'] / 60:.1f} min, "
-                  f"simulated in {s['wall_time_s']:.1f} s")
-        print(f"wrote {summary['file']}")
+    print_exam_summary(summary, as_json=args.json, verb="simulated")
     return 0
 
 

@@ -118,9 +118,7 @@ def simulate_sequence(
     OperationFailedError
         A sequence feature the simulator cannot model (oblique slices, non-Cartesian 2D).
     """
-    run = prepare_sequence(seq_path, phantom, profile=profile, options=options, on_progress=on_progress)
-    collected = [a for group in run.groups() for a in group]
-    return run.result(sorted(collected, key=lambda a: a.index))
+    return prepare_sequence(seq_path, phantom, profile=profile, options=options, on_progress=on_progress).collect()
 
 
 def iter_sequence(
@@ -364,6 +362,11 @@ class SequenceRun:
                                       class_weights=class_weights)
             yield self._finish([self.skeleton[a] for a in plan.adc_indices], signal, self._rng(g_index + 1))
         self.report(1.0, "done")
+
+    def collect(self) -> SimulationResult:
+        """Synthesise every group and return the whole run, readouts in playing order."""
+        collected = [a for group in self.groups() for a in group]
+        return self.result(sorted(collected, key=lambda a: a.index))
 
     def result(self, acquisitions: list[SimulatedAcquisition]) -> SimulationResult:
         """The collected run (``acquisitions`` in order)."""

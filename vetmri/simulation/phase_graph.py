@@ -117,13 +117,7 @@ class PhaseGraph:
         starts = np.concatenate([[0], np.nonzero(np.any(keys[1:] != keys[:-1], axis=1))[0] + 1])
         unique = keys[starts]
         merged = np.add.reduceat(values, starts, axis=0)
-        strength = np.max(np.abs(merged), axis=1)
-        keep = strength > self.prune_level
-        unique, merged, strength = unique[keep], merged[keep], strength[keep]
-        if len(unique) > self.max_states:
-            order = np.argsort(strength, kind="stable")[::-1][: self.max_states]
-            unique, merged = unique[order], merged[order]
-        return unique, merged
+        return self._finish_merge(unique, merged)
 
     # -- read-out -------------------------------------------------------------------------
 

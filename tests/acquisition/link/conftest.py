@@ -48,7 +48,7 @@ def start_sim_server(tmp_path):
         log = open(log_path, "w")
         process = subprocess.Popen([*vetmri_command(), "sim-server", *PATIENT, "--port", "0", *options],
                                    stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True,
-                                   env={**os.environ, "OMP_NUM_THREADS": "1"})
+                                   env=dict(os.environ))  # the BLAS threads of the tests (tests/conftest.py)
         log.close()
         line = process.stdout.readline()  # "vetmri sim-server: listening on HOST:PORT ..."
         match = re.search(r"listening on (\S+:\d+)", line)
