@@ -126,8 +126,11 @@ def _snr(result, noise_free):
     img = np.abs(image(result))
     ref = np.abs(image(noise_free))
     inside = ref > 0.5 * ref.max()
+    # the difference to the noise-free run is pure noise everywhere in the image: its
+    # spread over every pixel (real and imaginary) is measured to about 1 %, where the few
+    # pixels inside the tubes alone gave a spread of about 10 % between seeds
     noise = image(result) - image(noise_free)
-    return img[inside].mean() / np.std(noise.real[inside])
+    return img[inside].mean() / np.std(np.concatenate([noise.real.ravel(), noise.imag.ravel()]))
 
 
 def test_snr_doubles_with_four_times_the_averages(tmp_path):
