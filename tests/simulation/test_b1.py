@@ -12,6 +12,7 @@ from vetmri.simulation.effects import EffectOptions, b1_scale_map
 from vetmri.simulation.engine import simulate_sequence
 from vetmri.simulation.phantom import load_phantom_text
 
+from line_image import line_image
 from seqbuild import write_se
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -38,11 +39,7 @@ tissue = "grey_matter"
 
 
 def image(result):
-    k = np.zeros((N, N), complex)
-    for a in result.acquisitions:
-        if "NOISE" not in a.flags:
-            k[a.counters["LIN"]] += a.samples[0]
-    return np.abs(np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(k), norm="ortho")))
+    return np.abs(line_image(result, N))
 
 
 def profile_along_x(img):

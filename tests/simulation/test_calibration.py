@@ -12,6 +12,7 @@ from vetmri.simulation.engine import simulate_sequence
 from vetmri.simulation.phantom import load_phantom, scale_phantom
 from vetmri.simulation.rasterise import tissue_fractions
 
+from line_image import line_image
 from seqbuild import write_se
 
 N = 256
@@ -19,13 +20,7 @@ FOV = 0.256
 
 
 def _image(result):
-    k = np.zeros((N, N), complex)
-    count = np.zeros(N)
-    for a in result.acquisitions:
-        k[a.counters["LIN"]] += a.samples[0]
-        count[a.counters["LIN"]] += 1
-    k /= np.maximum(count, 1)[:, None]
-    return np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(k), norm="ortho"))
+    return line_image(result, N)
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ from vetmri.simulation.effects import EffectOptions
 from vetmri.simulation.engine import simulate_sequence
 from vetmri.simulation.phantom import load_phantom, load_phantom_text
 
+from line_image import line_image
 from seqbuild import write_se
 
 N = 64
@@ -25,15 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
 def image(result, channel=0, n=N):
-    k = np.zeros((n, n), complex)
-    count = np.zeros(n)
-    for a in result.acquisitions:
-        if "NOISE" in a.flags:
-            continue
-        k[a.counters["LIN"]] += a.samples[channel]
-        count[a.counters["LIN"]] += 1
-    k /= np.maximum(count, 1)[:, None]
-    return np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(k), norm="ortho"))
+    return line_image(result, n, channel)
 
 
 def tube_means(img, fov_mm=128.0, n=N):
