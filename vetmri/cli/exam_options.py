@@ -127,25 +127,27 @@ def simulated_conditions(args: argparse.Namespace, coil: str | None) -> Any:
 
     shim = (0.0, 0.0, 0.0)
     if args.shim_error is not None:
-        try:
-            shim = tuple(float(v) for v in args.shim_error.split(","))
-        except ValueError:
-            shim = ()
+        shim = _numbers(args.shim_error)
         if len(shim) != 3:
             raise UserInputError(f"--shim-error must be three numbers X,Y,Z in Hz/m (e.g. 400,0,0), not {args.shim_error!r}.")
-    lines: tuple[float, ...] = ()
-    if args.interference_hz is not None:
-        try:
-            lines = tuple(float(v) for v in args.interference_hz.split(","))
-        except ValueError:
-            raise UserInputError(f"--interference-hz must be numbers in Hz separated by commas (e.g. 1500,-4200), "
-                                 f"not {args.interference_hz!r}.") from None
+    lines = _numbers(args.interference_hz) if args.interference_hz is not None else ()
+    if args.interference_hz is not None and not lines:
+        raise UserInputError(f"--interference-hz must be numbers in Hz separated by commas (e.g. 1500,-4200), "
+                             f"not {args.interference_hz!r}.")
     ideal = args.no_effects
     return SimulatedConditions(drift_hz=0.0 if ideal else args.drift_hz, b1_scale=1.0 if ideal else args.rf_error,
                                shim_error_hz_per_m=(0.0, 0.0, 0.0) if ideal else shim,
                                b1_falloff=0.0 if ideal else args.b1_falloff, interference_hz=lines,
                                motion=args.motion or "none", motion_amplitude_m=args.motion_mm / 1e3 if args.motion else 0.0,
                                b0_inhomogeneity=not ideal, noise=not args.no_noise, coil=coil, seed=args.seed)
+
+
+def _numbers(text: str) -> tuple[float, ...]:
+    """Comma-separated numbers; empty when any part is not a number."""
+    try:
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        return ()
 
 
 def print_progress(fraction: float, message: str) -> None:
