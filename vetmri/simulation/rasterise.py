@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from vetmri.simulation.phantom import Phantom
-from vetmri.simulation.shapes import shape_contains
+from vetmri.simulation.shapes import shape_contains_grid
 from vetmri.tissues import Tissue
 
 __all__ = ["NO_TISSUE", "supersampled_axis", "tissue_fractions", "tissue_labels"]
@@ -51,8 +51,7 @@ def tissue_labels(
         sx, sy, sz = (_index_range(a, lo, hi) for a, lo, hi in zip((x_m, y_m, z_m), low, high))
         if sx.start >= sx.stop or sy.start >= sy.stop or sz.start >= sz.stop:
             continue
-        points = np.stack(np.meshgrid(x_m[sx], y_m[sy], z_m[sz], indexing="ij"), axis=-1)
-        inside = shape_contains(shape, points)
+        inside = shape_contains_grid(shape, x_m[sx], y_m[sy], z_m[sz])
         labels[sx, sy, sz][inside] = index[shape.tissue.name]
     return labels, tissues
 
