@@ -35,6 +35,7 @@ from vetmri.simulation.phase_graph import PhaseGraph
 from vetmri.simulation.result import SimulatedAcquisition, SimulationResult
 from vetmri.simulation.seq_reader import RfEvent, SequenceEvents, read_sequence
 from vetmri.simulation.synthesis import GroupSamples, synthesise_group
+from vetmri.simulation.workers import available_cores, group_pool
 
 __all__ = ["NOISE_STD_PER_SQRT_S", "GroupPlan", "SequenceRun", "iter_sequence", "prepare_sequence", "simulate_sequence"]
 
@@ -48,10 +49,11 @@ __all__ = ["NOISE_STD_PER_SQRT_S", "GroupPlan", "SequenceRun", "iter_sequence", 
 #: where the single-channel law gave 20 x sqrt(160/256) = 15.81 with the 256-line constant).
 NOISE_STD_PER_SQRT_S = 0.617 * math.exp(-0.1 / 0.08) * 4e-9 * math.sqrt(160 * 2 / 100) * 0.876 / 20
 
-_SELECTIVE_MIN_HZ_PER_M = 10.0
+_SELECTIVE_MIN_HZ_PER_M = 10.0  # below this gradient at the RF centre, the pulse is non-selective
 _B1_NODE_STEP = 0.05  # largest flip-angle-scale step between B1 nodes (5 %)
 _GRAPH_PRUNE = 1e-5  # states below this fraction of the largest proton density are dropped
-_GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments  # below this gradient at the RF centre, the pulse is non-selective
+_GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments
+_PARALLEL_MIN_SAMPLES = 200_000  # samples x channels below which a run stays in one process
 
 
 def _slab(rf: RfEvent) -> tuple[int, float, float] | None:
@@ -91,6 +93,7 @@ def simulate_sequence(
     profile: ScannerProfile | None = None,
     options: EffectOptions = EffectOptions(),
     on_progress: Callable[[float, str], None] | None = None,
+    workers: int | None = None,
 ) -> SimulationResult:
     """Run a Pulseq sequence on a phantom and collect every readout (see :func:`prepare_sequence`
     for the streaming form; both give the same data for the same seed).
@@ -106,6 +109,9 @@ def simulate_sequence(
     options : EffectOptions
         Hardware effects, noise, motion and the seed.
     on_progress : callable(fraction, message), optional
+    workers : int, optional
+        Processes that synthesise the slice groups (default: one per available core; 1
+        keeps everything in the calling process). The data do not depend on it.
 
     Returns
     -------
@@ -118,7 +124,8 @@ def simulate_sequence(
     OperationFailedError
         A sequence feature the simulator cannot model (oblique slices, non-Cartesian 2D).
     """
-    return prepare_sequence(seq_path, phantom, profile=profile, options=options, on_progress=on_progress).collect()
+    return prepare_sequence(seq_path, phantom, profile=profile, options=options, on_progress=on_progress,
+                            workers=workers).collect()
 
 
 def iter_sequence(
@@ -128,10 +135,12 @@ def iter_sequence(
     profile: ScannerProfile | None = None,
     options: EffectOptions = EffectOptions(),
     on_progress: Callable[[float, str], None] | None = None,
+    workers: int | None = None,
 ) -> Iterator[list[SimulatedAcquisition]]:
     """The readouts of a sequence, one slice group at a time as soon as it is synthesised
     (the readouts without excitation first). Same arguments as :func:`simulate_sequence`."""
-    yield from prepare_sequence(seq_path, phantom, profile=profile, options=options, on_progress=on_progress).groups()
+    yield from prepare_sequence(seq_path, phantom, profile=profile, options=options, on_progress=on_progress,
+                                workers=workers).groups()
 
 
 def prepare_sequence(
@@ -141,6 +150,7 @@ def prepare_sequence(
     profile: ScannerProfile | None = None,
     options: EffectOptions = EffectOptions(),
     on_progress: Callable[[float, str], None] | None = None,
+    workers: int | None = None,
 ) -> SequenceRun:
     """Read a sequence and work out everything that needs no synthesis: the slice groups,
     the k-space position, echo time and encoding counters of every readout. The signal
@@ -198,7 +208,7 @@ def prepare_sequence(
     _derive_counters(skeleton, groups)
     return SequenceRun(events=events, phantom=phantom, profile=profile, options=options, coil=coil,
                        tissues=tuple(tissues), plans=tuple(plans), skeleton=tuple(skeleton),
-                       report=on_progress or (lambda fraction, message: None))
+                       report=on_progress or (lambda fraction, message: None), workers=workers)
 
 
 @dataclass(frozen=True)
@@ -286,15 +296,21 @@ class SequenceRun:
     channels : int
     noise_covariance : ndarray (channels, channels)
     noise_std_per_sqrt_s : float
+    workers : int or None
+        Processes that synthesise slice groups (None: one per available core; see
+        :mod:`~vetmri.simulation.workers`).
     """
 
     def __init__(self, *, events: SequenceEvents, phantom: Phantom, profile: ScannerProfile,
                  options: EffectOptions, coil, tissues: tuple, plans: tuple[GroupPlan, ...],
-                 skeleton: tuple[SimulatedAcquisition, ...], report: Callable[[float, str], None]):
+                 skeleton: tuple[SimulatedAcquisition, ...], report: Callable[[float, str], None],
+                 workers: int | None = None):
         self.events, self.phantom, self.profile, self.options, self.coil = events, phantom, profile, options, coil
         self.tissues, self.plans, self.skeleton, self.report = tissues, plans, skeleton, report
         self.channels = 1 if coil is None else coil.channels
+        self.workers = workers
         self.notes: list[str] = []
+        self._physics_cache: _GroupPhysics | None = None
         covariance = noise_covariance(coil, options.seed)
         self._chol = np.linalg.cholesky(covariance)
         self.noise_std_per_sqrt_s = NOISE_STD_PER_SQRT_S * options.noise_scale
@@ -304,64 +320,80 @@ class SequenceRun:
         """The finished readouts (signal, motion, noise), one list per slice group in the
         order of the groups' first readouts; the readouts without excitation come first.
         The noise of each group has its own seeded generator, so the data do not depend on
-        how the groups are consumed."""
+        how the groups are consumed, nor on how many processes synthesise them
+        (``workers``): the same seed gives the same data bit for bit."""
         planned = {a for plan in self.plans for a in plan.adc_indices}
         unexcited = [a for a in self.skeleton if a.index not in planned]
         if unexcited:
             yield self._finish(unexcited, None, self._rng(0))
-        events, options, profile = self.events, self.options, self.profile
-        larmor = profile.magnet.larmor_hz
-        drift_hz = profile.magnet.drift_hz_per_k * options.magnet_temperature_change_k
-        tissues = self.tissues
-        coil_radius = (self.coil.inner_diameter_m if self.coil else 0.24) / 2
-        nodes = b1_nodes(self.phantom, coil_radius, options)
-        repeat = len(nodes)
-        names = tuple(t.name for t in tissues for _ in range(repeat))
-        b1 = np.tile(nodes, len(tissues))
-        pd = np.repeat([t.pd for t in tissues], repeat)
-        t1 = np.repeat([t.t1_s for t in tissues], repeat)
-        t2 = np.repeat([t.t2_s for t in tissues], repeat)
-        t2p = np.repeat([t.t2prime_s for t in tissues], repeat)
-        offset = np.repeat([t.chemical_shift_ppm * 1e-6 * larmor for t in tissues], repeat) + drift_hz
-        class_weights = None
-        if repeat > 1:
-            def class_weights(points):
-                return np.tile(b1_hat_weights(b1_scale_map(points, coil_radius, options), nodes), (len(tissues), 1, 1, 1))
-        signal_scale = coil_signal_factor(self.coil)
-
-        def sensitivity(points):
-            return coil_sensitivities(points, self.coil) * signal_scale
-
-        def b0(points):
-            return b0_offset_hz(points, profile, options)
-
-        shared_graphs: dict[tuple, tuple[float, list]] = {}
-        for g_index, plan in enumerate(self.plans):
-            self.report(g_index / max(len(self.plans), 1), f"slice group {g_index + 1} of {len(self.plans)}")
-            signature, first_phase = timeline_signature(events, plan.timeline, plan.moments, _GRAPH_DK_PER_M)
-            shared = shared_graphs.get(signature)
-            if shared is None:
-                echoes = echo_weights(events, plan.timeline, plan.moments,
-                                      lambda: PhaseGraph(pd, t1, t2, offset, b1, dk_per_m=_GRAPH_DK_PER_M,
-                                                         prune=_GRAPH_PRUNE), t2p)
-                shared_graphs[signature] = (first_phase, echoes)
-                rotation = 1.0
-            else:
-                reference_phase, echoes = shared
-                rotation = np.exp(1j * (first_phase - reference_phase))
-            samples = _group_samples(events, plan, echoes, rotation, t2, t2p, offset)
-            first = events.adc[plan.adc_indices[0]]
-            readout_axis = int(np.argmax(np.ptp(plan.k_per_adc[0], axis=0))) if first.n > 1 else 0
-            slab = _slab(events.rf[plan.excitation])
-            slab_arg = None
-            if slab is not None:
-                offsets, weights_z = _slab_quadrature(events.rf[plan.excitation], slab[0], slab[2])
-                slab_arg = (slab[0], slab[1], offsets, weights_z)
-            signal = synthesise_group(self.phantom, names, samples, readout_axis=readout_axis, slab=slab_arg,
-                                      sensitivity=sensitivity, b0_hz=b0, notes=self.notes,
-                                      class_weights=class_weights)
-            yield self._finish([self.skeleton[a] for a in plan.adc_indices], signal, self._rng(g_index + 1))
+        if not self.plans:
+            self.report(1.0, "done")
+            return
+        signatures = [timeline_signature(self.events, plan.timeline, plan.moments, _GRAPH_DK_PER_M)
+                      for plan in self.plans]
+        first_of: dict[tuple, int] = {}
+        for g_index, (signature, _) in enumerate(signatures):
+            first_of.setdefault(signature, g_index)
+        total = len(self.plans)
+        processes = self._processes()
+        fft_workers = max(1, available_cores() // max(processes, 1))
+        with group_pool(self, processes) as pool:
+            echoes = dict(zip(first_of, pool.map("_echo_weights", [(g,) for g in first_of.values()])))
+            tasks = []
+            for g_index, (signature, phase) in enumerate(signatures):
+                reference = signatures[first_of[signature]][1]
+                rotation = 1.0 if g_index == first_of[signature] else complex(np.exp(1j * (phase - reference)))
+                tasks.append((g_index, echoes[signature], rotation, fft_workers))
+            results = pool.imap("_synthesise", tasks)
+            for g_index in range(total):
+                self.report(g_index / total, f"slice group {g_index + 1} of {total}")
+                data, notes = next(results)
+                self.notes.extend(notes)
+                yield _split_samples([self.skeleton[a] for a in self.plans[g_index].adc_indices], data)
         self.report(1.0, "done")
+
+    def _echo_weights(self, g_index: int) -> list[tuple[np.ndarray, float]]:
+        """The phase graph's echo weights along one group's timeline."""
+        physics = self._physics()
+        plan = self.plans[g_index]
+        return echo_weights(self.events, plan.timeline, plan.moments,
+                            lambda: PhaseGraph(physics.pd, physics.t1, physics.t2, physics.offset, physics.b1,
+                                               dk_per_m=_GRAPH_DK_PER_M, prune=_GRAPH_PRUNE), physics.t2p)
+
+    def _processes(self) -> int:
+        """Worker processes for this run's groups, at most one per group: ``workers`` when
+        given, else one per core, or none for a small run (forking costs more than it saves)."""
+        if self.workers is None:
+            samples = sum(self.events.adc[a].n for plan in self.plans for a in plan.adc_indices)
+            if samples * self.channels < _PARALLEL_MIN_SAMPLES:
+                return 0
+        return min(self.workers or available_cores(), len(self.plans))
+
+    def _synthesise(self, g_index: int, echoes: list, rotation: complex,
+                    fft_workers: int = 1) -> tuple[np.ndarray, list[str]]:
+        """One group's received samples (channels, samples of its readouts one after another)
+        from its echo weights, and the notes it raised (what a worker process sends back)."""
+        physics = self._physics()
+        events, plan = self.events, self.plans[g_index]
+        samples = _group_samples(events, plan, echoes, rotation, physics.t2, physics.t2p, physics.offset)
+        first = events.adc[plan.adc_indices[0]]
+        readout_axis = int(np.argmax(np.ptp(plan.k_per_adc[0], axis=0))) if first.n > 1 else 0
+        slab = _slab(events.rf[plan.excitation])
+        slab_arg = None
+        if slab is not None:
+            offsets, weights_z = _slab_quadrature(events.rf[plan.excitation], slab[0], slab[2])
+            slab_arg = (slab[0], slab[1], offsets, weights_z)
+        notes: list[str] = []
+        signal = synthesise_group(self.phantom, physics.names, samples, readout_axis=readout_axis, slab=slab_arg,
+                                  sensitivity=physics.sensitivity, b0_hz=physics.b0, notes=notes,
+                                  class_weights=physics.class_weights, fft_workers=fft_workers)
+        return self._received([self.skeleton[a] for a in plan.adc_indices], signal, self._rng(g_index + 1)), notes
+
+    def _physics(self) -> _GroupPhysics:
+        """The tissue classes (tissue x B1 node) and the spatial maps every group uses."""
+        if self._physics_cache is None:
+            self._physics_cache = _GroupPhysics.of(self)
+        return self._physics_cache
 
     def collect(self) -> SimulationResult:
         """Synthesise every group and return the whole run, readouts in playing order."""
@@ -382,10 +414,15 @@ class SequenceRun:
 
     def _finish(self, readouts: list[SimulatedAcquisition], signal: np.ndarray | None,
                 rng: np.random.Generator) -> list[SimulatedAcquisition]:
+        """The readouts with their samples: :meth:`_received` split per readout."""
+        return _split_samples(readouts, self._received(readouts, signal, rng))
+
+    def _received(self, readouts: list[SimulatedAcquisition], signal: np.ndarray | None,
+                  rng: np.random.Generator) -> np.ndarray:
         """Motion, receiver demodulation and noise of a group's readouts.
 
         ``signal`` (channels, total samples) holds their samples one after another (None:
-        no signal)."""
+        no signal); so does the result (complex64)."""
         options, events = self.options, self.events
         adcs = [events.adc[r.index] for r in readouts]
         counts = np.array([adc.n for adc in adcs])
@@ -415,9 +452,62 @@ class SequenceRun:
                                         axis=1)
                 data = data + options.interference_amplitude * std[None, :] * np.exp(
                     1j * (2 * np.pi * f * t[None, :] + phases))
-        data = data.astype(np.complex64)
-        parts = np.split(data, np.cumsum(counts)[:-1], axis=1)
-        return [replace(r, samples=np.ascontiguousarray(part)) for r, part in zip(readouts, parts)]
+        return data.astype(np.complex64)
+
+
+@dataclass(frozen=True)
+class _GroupPhysics:
+    """What every slice group of a run shares: the tissue classes (each tissue at each B1
+    node) with their relaxation and off-resonance, and the coil, B0 and B1 maps."""
+
+    names: tuple[str, ...]
+    pd: np.ndarray
+    t1: np.ndarray
+    t2: np.ndarray
+    t2p: np.ndarray
+    offset: np.ndarray
+    b1: np.ndarray
+    sensitivity: Callable[[np.ndarray], np.ndarray]
+    b0: Callable[[np.ndarray], np.ndarray]
+    class_weights: Callable[[np.ndarray], np.ndarray] | None
+
+    @classmethod
+    def of(cls, run: SequenceRun) -> _GroupPhysics:
+        options, profile, tissues, coil = run.options, run.profile, run.tissues, run.coil
+        larmor = profile.magnet.larmor_hz
+        drift_hz = profile.magnet.drift_hz_per_k * options.magnet_temperature_change_k
+        coil_radius = (coil.inner_diameter_m if coil else 0.24) / 2
+        nodes = b1_nodes(run.phantom, coil_radius, options)
+        repeat = len(nodes)
+        class_weights = None
+        if repeat > 1:
+            def class_weights(points):
+                return np.tile(b1_hat_weights(b1_scale_map(points, coil_radius, options), nodes), (len(tissues), 1, 1, 1))
+        signal_scale = coil_signal_factor(coil)
+
+        def sensitivity(points):
+            return coil_sensitivities(points, coil) * signal_scale
+
+        def b0(points):
+            return b0_offset_hz(points, profile, options)
+
+        return cls(
+            names=tuple(t.name for t in tissues for _ in range(repeat)),
+            pd=np.repeat([t.pd for t in tissues], repeat),
+            t1=np.repeat([t.t1_s for t in tissues], repeat),
+            t2=np.repeat([t.t2_s for t in tissues], repeat),
+            t2p=np.repeat([t.t2prime_s for t in tissues], repeat),
+            offset=np.repeat([t.chemical_shift_ppm * 1e-6 * larmor for t in tissues], repeat) + drift_hz,
+            b1=np.tile(nodes, len(tissues)),
+            sensitivity=sensitivity, b0=b0, class_weights=class_weights,
+        )
+
+
+def _split_samples(readouts: list[SimulatedAcquisition], data: np.ndarray) -> list[SimulatedAcquisition]:
+    """The readouts, each with its part of ``data`` (channels, their samples one after another)."""
+    counts = np.array([r.k_per_m.shape[0] for r in readouts])
+    parts = np.split(data, np.cumsum(counts)[:-1], axis=1)
+    return [replace(r, samples=np.ascontiguousarray(part)) for r, part in zip(readouts, parts)]
 
 
 def _group_samples(events: SequenceEvents, plan: GroupPlan, echoes: list, rotation,

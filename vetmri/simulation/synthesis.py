@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vetmri.errors import OperationFailedError
-from vetmri.simulation.lowrank import DEFAULT_TOLERANCE, compress_weights, offresonance_factors
+from vetmri.simulation.lowrank import DEFAULT_TOLERANCE, compress_weights, distinct_rows, offresonance_factors
 from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.rasterise import tissue_labels
 
@@ -294,6 +294,7 @@ def synthesise_group(
     notes: list[str],
     tolerance: float = DEFAULT_TOLERANCE,
     class_weights=None,
+    fft_workers: int = 2,
 ) -> np.ndarray:
     """Noise-free signal of every sample of one group.
 
@@ -310,6 +311,8 @@ def synthesise_group(
     class_weights : callable points (n_x, n_y, n_z, 3) -> (C, n_x, n_y, n_z), optional
         A spatial weight of each class (the B1 hat functions of a class expanded over B1
         nodes), multiplied into its image.
+    fft_workers : int
+        Threads of each FFT.
 
     Returns
     -------
@@ -321,7 +324,7 @@ def synthesise_group(
         from dataclasses import replace
 
         grid = replace(grid, class_images=(grid.class_images * class_weights(grid.positions())).astype(np.float32))
-    return transform_grid(grid, samples, readout_axis=readout_axis, tolerance=tolerance)
+    return transform_grid(grid, samples, readout_axis=readout_axis, tolerance=tolerance, workers=fft_workers)
 
 
 def _sample_bins(grid: SynthesisGrid, k: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -381,7 +384,7 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     k = samples.k_per_m
     n_samples = len(k)
     n_channels = grid.sensitivity.shape[0]
-    out = np.zeros((n_channels, n_samples), dtype=complex)
+    out = np.zeros((n_channels, n_samples), dtype=np.complex64)
     present = [c for c in range(grid.class_images.shape[0]) if np.any(grid.class_images[c])]
     if not present or n_samples == 0:
         return out.astype(np.complex64)
@@ -389,25 +392,30 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     spatial = grid.class_images.shape[1:]
     images = grid.class_images[present].reshape(len(present), -1).astype(float)
     support = np.any(images > 0, axis=0)
-    u, v = compress_weights(samples.weights[:, present], tolerance)
+    # the factorisations run on the distinct samples only (the others repeat them up to a phase)
+    rows, inverse, phase = distinct_rows(samples.weights[:, present], samples.tau_s)
+    u, v = compress_weights(samples.weights[rows][:, present], tolerance)
     if u.shape[1] == 0:
         return out.astype(np.complex64)
     n_points = images.shape[1]
-    sample_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support], samples.tau_s, tolerance)
+    sample_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support],
+                                                           samples.tau_s[rows], tolerance)
     # one joint factorisation of the per-sample coefficients u_q(s) a_r(tau_s) of the
     # images c_q(x) b_r(x): these products are strongly redundant (both sides are smooth
     # functions of the sample time), so a few combined images serve every (q, r)
     terms = ((v.conj().T @ images[:, support])[:, None, :] * support_factors[None, :, :]).reshape(-1, int(support.sum()))
     norms = np.linalg.norm(terms, axis=1)
     used = norms > 0
-    coefficients = (u[:, :, None] * sample_factors[:, None, :]).reshape(n_samples, -1)[:, used] * norms[used][None, :]
-    joint_u, joint_v = compress_weights(coefficients, tolerance)  # (S, P), (QR, P)
+    coefficients = (u[:, :, None] * sample_factors[:, None, :]).reshape(len(rows), -1)[:, used] * norms[used][None, :]
+    joint_u, joint_v = compress_weights(coefficients, tolerance)  # (D, P), (QR, P)
     if joint_u.shape[1] == 0:
         return out.astype(np.complex64)
     combined = np.zeros((joint_v.shape[1], n_points), dtype=np.complex64)
-    combined[:, support] = joint_v.conj().T @ (terms[used] / norms[used][:, None])  # (P, N)
+    normalised = (terms[used] / norms[used][:, None]).astype(np.complex64)
+    combined[:, support] = joint_v.conj().T.astype(np.complex64) @ normalised  # (P, N)
     base = (grid.sensitivity.reshape(n_channels, -1) * grid.modulation.reshape(1, -1)).astype(np.complex64)  # (J, N)
-    joint_u = joint_u.T.astype(np.complex64)  # (P, S)
+    joint_u = np.ascontiguousarray(joint_u.T, dtype=np.complex64).take(inverse, axis=1)
+    joint_u *= phase.astype(np.complex64)[None, :]  # (P, S)
 
     bins, signs = _sample_bins(grid, k)
     index_of = {e.axis: i for i, e in enumerate(grid.encoded)}
