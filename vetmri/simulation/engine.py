@@ -243,13 +243,21 @@ class GroupPlan:
     echo_numbers: tuple[int, ...]
 
 
+def _slab_table(slabs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Axis (-1 for a non-selective pulse), centre and half thickness of every pulse's slab."""
+    axis = np.array([-1 if s is None else s[0] for s in slabs], dtype=int)
+    centre = np.array([0.0 if s is None else s[1] for s in slabs])
+    half = np.array([0.0 if s is None else s[2] / 2 for s in slabs])
+    return axis, centre, half
+
+
 def _plan_group(events: SequenceEvents, slabs: list, key: tuple, adc_indices: list[int], rf_index: int) -> GroupPlan:
     slab = slabs[rf_index]
-    reaching = []
-    for i in range(len(events.rf)):
-        s = slabs[i]
-        if s is None or slab is None or (s[0] == slab[0] and abs(s[1] - slab[1]) < s[2] / 2):
-            reaching.append(i)
+    if slab is None:
+        reaching = range(len(events.rf))
+    else:
+        axis, centre, half = _slab_table(slabs)
+        reaching = np.nonzero((axis < 0) | ((axis == slab[0]) & (np.abs(centre - slab[1]) < half)))[0].tolist()
     timeline = sorted([(events.rf[i].time_s, 0, i) for i in reaching]
                       + [(_ref_time(events, a), 1, a) for a in adc_indices])
     moments = events.moment(np.array([t for t, _, _ in timeline]))

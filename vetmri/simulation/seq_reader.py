@@ -249,6 +249,34 @@ def _assemble_waveform(grad_ids: np.ndarray, starts: np.ndarray, pieces: dict, a
     return t[keep], g[keep]
 
 
+def _extension_labels(seq, extension: int, block_index: int) -> tuple[tuple[str, str, int], ...]:
+    """The labels (kind, name, value) an extension chain sets or increments, in file order.
+
+    Walks pypulseq's extension and label libraries directly (``get_block`` would decode the
+    whole block again for every readout, whose labels make each one distinct); falls back
+    to ``get_block`` when those libraries look different."""
+    if extension == 0:
+        return ()
+    try:
+        from pypulseq.supported_labels_rf_use import get_supported_labels
+
+        names = get_supported_labels()
+        found = []
+        next_id = extension
+        while next_id != 0:
+            ext_type, reference, next_id = seq.extensions_library.data[next_id][:3]
+            kind = seq.get_extension_type_string(ext_type)
+            if kind in ("LABELSET", "LABELINC"):
+                library = seq.label_set_library if kind == "LABELSET" else seq.label_inc_library
+                value, label_id = library.data[reference][:2]
+                found.append((kind.lower(), names[int(label_id) - 1], int(value)))
+            next_id = int(next_id)
+        return tuple(reversed(found))
+    except (AttributeError, KeyError, IndexError, ImportError, TypeError, ValueError):
+        label = seq.get_block(block_index).label
+        return tuple((lab.type, lab.label, int(lab.value)) for lab in (label or {}).values())
+
+
 def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
     """Read and check a ``.seq`` file.
 
@@ -274,13 +302,16 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
     if not seq.block_events:
         raise UserInputError(f"The sequence file {path} has no blocks; it would acquire nothing.")
 
-    # Blocks with the same event IDs (RF, gradients, ADC, labels) are the same block: decode
-    # each distinct one once. Only the start time differs.
+    # Blocks with the same event IDs (RF, gradients, ADC) play the same events, and blocks
+    # with the same extension ID carry the same labels: decode each distinct one once (the
+    # labels of a line make nearly every readout's block distinct as a whole). Only the
+    # start time differs.
     ids = np.array([seq.block_events[b] for b in seq.block_events], dtype=np.int64).reshape(-1, 7)
     keys = list(seq.block_events)
     durations = np.array([seq.block_durations[b] for b in keys], dtype=float)
     starts = np.concatenate([[0.0], np.cumsum(durations)[:-1]])
     decoded: dict[tuple, object] = {}
+    labels_of: dict[int, object] = {}
     rf_info: dict[int, dict] = {}
     rf_raw: list[dict] = []
     adcs: list[tuple] = []
@@ -290,7 +321,8 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
         event = ids[row]
         if not event[1:].any():
             continue  # a pure delay
-        key = tuple(event[1:].tolist())
+        key = tuple(event[1:6].tolist())
+        extension = int(event[6])
         block = decoded.get(key)
         if block is None:
             block = decoded[key] = seq.get_block(block_index)
@@ -298,13 +330,11 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
                 grad = getattr(block, name)
                 if grad is not None:
                     grad_pieces[(axis, int(event[2 + axis]))] = _gradient_piece(grad, seq.grad_raster_time)
+        if extension not in labels_of:
+            labels_of[extension] = _extension_labels(seq, extension, block_index)
         t0 = float(t0)
-        if block.label is not None:
-            for lab in block.label.values():
-                if lab.type == "labelinc":
-                    labels[lab.label] = labels.get(lab.label, 0) + int(lab.value)
-                else:
-                    labels[lab.label] = int(lab.value)
+        for kind, name, value in labels_of[extension]:
+            labels[name] = labels.get(name, 0) + value if kind == "labelinc" else value
         if block.rf is not None:
             rf_id = int(event[1])
             info = rf_info.get(rf_id)
