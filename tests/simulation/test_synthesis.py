@@ -117,7 +117,7 @@ def test_distinct_rows_finds_the_samples_that_repeat_up_to_a_phase():
     weights = (turns[:, None, None] * echo[None]).reshape(-1, 5)
     taus = np.tile(tau, 30)
     taus[-1] += 1e-6
-    rows, inverse, phase = distinct_rows(weights, taus)
+    rows, inverse, phase = distinct_rows(weights, np.round(taus * 1e10))
     assert len(rows) == 8 * 16 + 1
     np.testing.assert_allclose(phase[:, None] * weights[rows][inverse], weights, rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(taus[rows][inverse], taus)

@@ -31,6 +31,7 @@ from vetmri.simulation.effects import (
 )
 from vetmri.simulation.echo_timeline import echo_weights, timeline_signature
 from vetmri.simulation.phantom import Phantom
+from vetmri.simulation.lowrank import distinct_rows
 from vetmri.simulation.phase_graph import PhaseGraph
 from vetmri.simulation.result import SimulatedAcquisition, SimulationResult
 from vetmri.simulation.seq_reader import RfEvent, SequenceEvents, read_sequence
@@ -521,17 +522,32 @@ def _split_samples(readouts: list[SimulatedAcquisition], data: np.ndarray) -> li
 def _group_samples(events: SequenceEvents, plan: GroupPlan, echoes: list, rotation,
                    t2: np.ndarray, t2p: np.ndarray, offset: np.ndarray) -> GroupSamples:
     """Every sample of the group: k, dephasing time and class weights carried along the
-    readout from each echo's reference (T2, T2', chemical shift and drift)."""
-    counts = np.array([events.adc[a].n for a in plan.adc_indices])
-    t = np.concatenate([events.adc[a].sample_times() for a in plan.adc_indices])
-    owner = np.repeat(np.arange(len(plan.adc_indices)), counts)
-    tau_ref = np.array([tau for _, tau in echoes])[owner]
-    weights = (np.array([w for w, _ in echoes]) * rotation)[owner]
-    dt = t - plan.echo_ref_s[owner]
-    w = weights * np.exp(-dt[:, None] / t2[None, :]
-                         - (np.abs(tau_ref + dt)[:, None] - np.abs(tau_ref)[:, None]) / t2p[None, :]
-                         - 2j * np.pi * offset[None, :] * dt[:, None])
-    return GroupSamples(np.concatenate(plan.k_per_adc), tau_ref + dt, w)
+    readout from each echo's reference (T2, T2', chemical shift and drift).
+
+    Readouts whose echoes repeat one another up to a phase (same weights turned by the RF
+    phase, same dephasing time, same sampling relative to the echo) share their samples'
+    weights: those are computed once per distinct readout (``GroupSamples.inverse``)."""
+    adcs = [events.adc[a] for a in plan.adc_indices]
+    counts = np.array([adc.n for adc in adcs])
+    echo_weights_ = np.array([w for w, _ in echoes]) * rotation  # (A, C)
+    tau_ref = np.array([tau for _, tau in echoes])
+    starts = np.array([adc.start_s for adc in adcs])
+    dwells = np.array([adc.dwell_s for adc in adcs])
+    rows, inverse, phase = distinct_rows(echo_weights_, np.round(tau_ref * 1e10), counts,
+                                         np.round(dwells * 1e12), np.round((plan.echo_ref_s - starts) * 1e10))
+    row_start = np.concatenate([[0], np.cumsum(counts[rows])])
+    taus, weights = [], []
+    for r in rows:
+        dt = adcs[r].sample_times() - plan.echo_ref_s[r]
+        taus.append(tau_ref[r] + dt)
+        weights.append(echo_weights_[r][None, :] * np.exp(
+            -dt[:, None] / t2[None, :]
+            - (np.abs(tau_ref[r] + dt)[:, None] - np.abs(tau_ref[r])) / t2p[None, :]
+            - 2j * np.pi * offset[None, :] * dt[:, None]))
+    owner = np.repeat(np.arange(len(adcs)), counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return GroupSamples(np.concatenate(plan.k_per_adc), np.concatenate(taus), np.vstack(weights),
+                        inverse=row_start[inverse[owner]] + within, phase=phase[owner])
 
 
 def _ref_time(events: SequenceEvents, index: int) -> float:

@@ -87,28 +87,30 @@ def _gram(weights: np.ndarray) -> np.ndarray:
     return (distinct.conj().T * counts[None, :]) @ distinct
 
 
-def distinct_rows(weights: np.ndarray, tau_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The samples that differ in more than a phase factor.
+def distinct_rows(weights: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows that differ in more than a phase factor (or in a key).
 
     Every repetition of a steady state (and every slice sharing a timeline) gives its echoes
     the same weights and dephasing times, turned by the RF phase only; so do the samples
     of one readout position in every phase-encode line. The factorisations need each
-    distinct sample once: ``weights[s] == phase[s] * weights[rows[inverse[s]]]`` (within
-    1e-9 of the largest weight) and ``tau_s[s] == tau_s[rows[inverse[s]]]`` (within 0.1 ns).
+    distinct row once: ``weights[s] == phase[s] * weights[rows[inverse[s]]]`` (within 1e-9
+    of the largest weight) and every key equal.
 
     Parameters
     ----------
     weights : ndarray of complex, shape (S, C)
-    tau_s : ndarray of float, shape (S,)
+    *keys : ndarray of shape (S,)
+        Values that must match exactly (already rounded by the caller, e.g. a dephasing
+        time in units of 0.1 ns).
 
     Returns
     -------
     rows : ndarray of int, shape (D,)
-        One representative sample per distinct row.
+        One representative per distinct row.
     inverse : ndarray of int, shape (S,)
-        Index into ``rows`` of each sample.
+        Index into ``rows`` of each row.
     phase : ndarray of complex, shape (S,)
-        Unit factor of each sample relative to its representative.
+        Unit factor of each row relative to its representative.
     """
     count = len(weights)
     if count == 0 or weights.shape[1] == 0:
@@ -119,7 +121,7 @@ def distinct_rows(weights: np.ndarray, tau_s: np.ndarray) -> tuple[np.ndarray, n
     probe = np.random.default_rng(0).normal(size=weights.shape[1])
     key = (weights @ probe) / unit
     scale = max(float(np.abs(key).max()), 1e-300)
-    columns = (np.round(key.real / scale * 1e9), np.round(key.imag / scale * 1e9), np.round(np.asarray(tau_s) * 1e10))
+    columns = (np.round(key.real / scale * 1e9), np.round(key.imag / scale * 1e9), *(np.asarray(k) for k in keys))
     order = np.lexsort(columns)
     changed = np.zeros(count, dtype=bool)
     changed[0] = True

@@ -34,19 +34,40 @@ from vetmri.simulation.rasterise import tissue_labels
 __all__ = ["EncodedAxis", "GroupSamples", "SynthesisGrid", "synthesis_grid", "synthesise_group", "transform_grid"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class GroupSamples:
     """All samples of the ADC events of one slice group, concatenated.
 
+    The dephasing times and class weights may be given once per distinct sample (samples
+    that repeat one another up to a phase factor: see
+    :func:`~vetmri.simulation.lowrank.distinct_rows`), with the map from every sample to
+    its distinct one.
+
     Attributes
     ----------
-    k_per_m : (S, 3); t_s, dt_s, tau_s : (S,) sample time, time from the echo reference,
-    dephasing time; weights : (S, C) class weights along the readout.
+    k_per_m : ndarray (S, 3)
+    tau_s : ndarray (D,)
+        Dephasing time of each distinct sample.
+    weights : ndarray (D, C)
+        Class weights of each distinct sample.
+    inverse : ndarray of int (S,) or None
+        Distinct sample of each sample; None when every sample is listed (D = S).
+    phase : ndarray of complex (S,) or None
+        ``weights`` of sample s = ``phase[s] * weights[inverse[s]]``.
     """
 
     k_per_m: np.ndarray
     tau_s: np.ndarray
     weights: np.ndarray
+    inverse: np.ndarray | None = None
+    phase: np.ndarray | None = None
+
+    def distinct(self) -> GroupSamples:
+        """The same samples with their distinct rows found (a no-op when already given)."""
+        if self.inverse is not None:
+            return self
+        rows, inverse, phase = distinct_rows(self.weights, np.round(np.asarray(self.tau_s) * 1e10))
+        return GroupSamples(self.k_per_m, self.tau_s[rows], self.weights[rows], inverse, phase)
 
 
 def _lattice(k: np.ndarray) -> tuple[float, float] | None:
@@ -119,8 +140,9 @@ class SynthesisGrid:
         non-encoded axis), or weighted by it along a partition-encoded slab axis; size 1
         along non-encoded axes.
     sensitivity : ndarray of complex64, shape (J, n_x, n_y, n_z)
+        Receive sensitivity at the grid points that hold tissue (0 elsewhere).
     offresonance_hz : ndarray of float, shape (n_x, n_y, n_z)
-        Static B0 offset at the grid points.
+        Static B0 offset at the grid points that hold tissue (0 elsewhere).
     modulation : ndarray of complex, shape (n_x, n_y, n_z)
         Lattice offset phase times the readout's anti-alias window.
     cell_m : float
@@ -213,6 +235,14 @@ def synthesis_grid(
         class_images = class_images * _slab_profile(slab, axes[slab_axis])[None]  # type: ignore[arg-type]
     plane = [axes[a] if a in is_encoded else np.array([slab[1] if slab and a == slab[0] else 0.0]) for a in range(3)]
     points = np.stack(np.meshgrid(*plane, indexing="ij"), axis=-1)
+    # the coil and B0 maps matter only where there is tissue: evaluated there, 0 elsewhere
+    support = np.any(class_images != 0, axis=0)
+    inside = points[support]
+    values = np.asarray(sensitivity(inside), dtype=np.complex64)
+    sensitivity_map = np.zeros((values.shape[0], *support.shape), dtype=np.complex64)
+    sensitivity_map[:, support] = values
+    offresonance = np.zeros(support.shape)
+    offresonance[support] = np.asarray(b0_hz(inside), dtype=float)
     modulation = np.ones(points.shape[:-1], dtype=complex)
     cell = 1.0
     for e in encoded:
@@ -224,8 +254,7 @@ def synthesis_grid(
         cell *= e.length_m / e.points
     return SynthesisGrid(
         axes_m=tuple(plane), encoded=tuple(encoded), class_images=class_images,
-        sensitivity=np.asarray(sensitivity(points), dtype=np.complex64),
-        offresonance_hz=np.asarray(b0_hz(points), dtype=float), modulation=modulation, cell_m=cell,
+        sensitivity=sensitivity_map, offresonance_hz=offresonance, modulation=modulation, cell_m=cell,
     )
 
 
@@ -393,20 +422,22 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     images = grid.class_images[present].reshape(len(present), -1).astype(float)
     support = np.any(images > 0, axis=0)
     # the factorisations run on the distinct samples only (the others repeat them up to a phase)
-    rows, inverse, phase = distinct_rows(samples.weights[:, present], samples.tau_s)
-    u, v = compress_weights(samples.weights[rows][:, present], tolerance)
+    samples = samples.distinct()
+    inverse, phase = samples.inverse, samples.phase
+    u, v = compress_weights(samples.weights[:, present], tolerance)
     if u.shape[1] == 0:
         return out.astype(np.complex64)
     n_points = images.shape[1]
+    n_distinct = len(samples.tau_s)
     sample_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support],
-                                                           samples.tau_s[rows], tolerance)
+                                                           samples.tau_s, tolerance)
     # one joint factorisation of the per-sample coefficients u_q(s) a_r(tau_s) of the
     # images c_q(x) b_r(x): these products are strongly redundant (both sides are smooth
     # functions of the sample time), so a few combined images serve every (q, r)
     terms = ((v.conj().T @ images[:, support])[:, None, :] * support_factors[None, :, :]).reshape(-1, int(support.sum()))
     norms = np.linalg.norm(terms, axis=1)
     used = norms > 0
-    coefficients = (u[:, :, None] * sample_factors[:, None, :]).reshape(len(rows), -1)[:, used] * norms[used][None, :]
+    coefficients = (u[:, :, None] * sample_factors[:, None, :]).reshape(n_distinct, -1)[:, used] * norms[used][None, :]
     joint_u, joint_v = compress_weights(coefficients, tolerance)  # (D, P), (QR, P)
     if joint_u.shape[1] == 0:
         return out.astype(np.complex64)
@@ -414,8 +445,7 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     normalised = (terms[used] / norms[used][:, None]).astype(np.complex64)
     combined[:, support] = joint_v.conj().T.astype(np.complex64) @ normalised  # (P, N)
     base = (grid.sensitivity.reshape(n_channels, -1) * grid.modulation.reshape(1, -1)).astype(np.complex64)  # (J, N)
-    joint_u = np.ascontiguousarray(joint_u.T, dtype=np.complex64).take(inverse, axis=1)
-    joint_u *= phase.astype(np.complex64)[None, :]  # (P, S)
+    joint_u = np.ascontiguousarray(joint_u.T, dtype=np.complex64)  # (P, D)
 
     bins, signs = _sample_bins(grid, k)
     index_of = {e.axis: i for i, e in enumerate(grid.encoded)}
@@ -432,6 +462,11 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     ro_bin = bins[index_of[readout_axis]] if has_readout else zeros
     n_ro = folded_shape[readout_axis] if has_readout else 1
     flat_index = line_of_sample.ravel() * n_ro + ro_bin
+    # samples at the same k with the same distinct weights (the averages of a line, its
+    # repetitions in a steady state) differ by their phase only: each pair is summed once
+    pairs, first, pair_of_sample = np.unique(flat_index * n_distinct + inverse, return_index=True, return_inverse=True)
+    flat_index, joint_u = flat_index[first], joint_u.take(inverse[first], axis=1)  # (P, U)
+    out = np.zeros((n_channels, len(pairs)), dtype=np.complex64)
     other_axes = tuple(1 + a for a in rest if a in index_of)
     for p in range(combined.shape[0]):
         stack = (combined[p][None, :] * base).reshape(n_channels, *spatial)
@@ -443,6 +478,7 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
         flat = cube.reshape(n_channels, -1, n_ro)[:, lines, :]
         if has_readout:
             flat = sfft.fft(flat, axis=-1, workers=workers, overwrite_x=True)
-        picked = flat.reshape(n_channels, -1)[:, flat_index]  # (J, S)
+        picked = flat.reshape(n_channels, -1)[:, flat_index]  # (J, U)
         out += joint_u[p][None, :] * picked
-    return (out * signs[None, :] * grid.cell_m).astype(np.complex64)
+    scale = (phase * signs * grid.cell_m).astype(np.complex64)
+    return out[:, pair_of_sample.ravel()] * scale[None, :]
