@@ -85,3 +85,23 @@ def test_abort_between_slice_groups(setting):
         for _ in stream:
             pass
     assert f"slice group {SLICES} of {SLICES}" not in log
+
+
+def test_readouts_arrive_a_slice_group_at_a_time_with_the_data_of_run(setting):
+    """``arrivals`` hands a writer the noise scan, then each slice group as one list; a
+    backend without batches (the paced one) gives one readout per list. Same readouts."""
+    from vetmri.acquisition.contract import arrivals
+    from vetmri.acquisition.link.pacing import PacedBackend
+
+    backend, text, header = setting
+    batches = list(arrivals(backend, text, header_to_xml(header), Adjustments()))
+    assert [len(b) for b in batches[:1]] == [NOISE_READOUTS] and all(a.is_noise for a in batches[0])
+    assert len(batches) == 1 + SLICES
+    assert all(len({a.counters.slice for a in b}) == 1 for b in batches[1:])
+    flat = [a for b in batches for a in b]
+    one_by_one = list(backend.run(text, header_to_xml(header), Adjustments()))
+    assert [a.scan_counter for a in flat] == [a.scan_counter for a in one_by_one]
+    for a, b in zip(flat, one_by_one, strict=True):
+        np.testing.assert_array_equal(a.data, b.data)
+    paced = list(arrivals(PacedBackend(backend, speed=1e6), text, header_to_xml(header), Adjustments()))
+    assert [len(b) for b in paced] == [1] * len(flat)

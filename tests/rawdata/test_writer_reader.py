@@ -79,6 +79,25 @@ def test_noise_after_imaging_data_is_refused(tmp_path):
             s.append(line(0, noise=True))
 
 
+def test_readouts_that_arrive_together_are_written_in_one_go_in_order(tmp_path):
+    path = tmp_path / "exam.h5"
+    with RawExamWriter(path) as exam:
+        s = exam.open_series(header(slices=2))
+        s.extend([line(0, noise=True, value=k) for k in range(2)])
+        s.extend([line(ky, 1) for ky in range(8)])
+        s.extend([])
+        s.append(line(0, 0))
+        with pytest.raises(ValueError, match="noise"):  # the whole batch is refused, nothing written
+            s.extend([line(1, 0), line(0, noise=True)])
+        assert s.count == 11
+    series = read_series(path, "00_t1_se")
+    assert len(series.noise) == 2 and [a.data[0, 0] for a in series.noise] == [0, 1]
+    assert [(a.counters.slice, a.counters.kspace_encode_step_1) for a in series.acquisitions] == \
+        [(0, 0)] + [(1, ky) for ky in range(8)]
+    with h5py.File(path, "r") as f:
+        assert [int(r["head"]["idx"]["kspace_encode_step_1"]) for r in f["00_t1_se/data"][2:]] == list(range(8)) + [0]
+
+
 WRITER = textwrap.dedent(
     """
     import sys, numpy as np

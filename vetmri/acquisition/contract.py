@@ -9,6 +9,11 @@ simulator) and over a socket (the scanner link of issue 5):
 - :meth:`ScannerBackend.run` (Pulseq text, MRD XML header, adjustments) -> an iterator of
   :class:`vetmri.rawdata.Acquisition`, noise-measurement readouts first;
 - :meth:`ScannerBackend.abort` stops a running calibration or scan.
+
+A backend whose readouts arrive in groups (the simulator synthesises a slice group at a
+time) may also offer ``run_batches`` with the arguments of ``run``, yielding lists of
+readouts that arrived together; :func:`arrivals` uses it when present, so a writer stores
+each list with one write.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ __all__ = [
     "Progress",
     "ScanAborted",
     "ScannerBackend",
+    "arrivals",
     "check_steps",
 ]
 
@@ -151,3 +157,15 @@ class ScannerBackend(Protocol):
     def abort(self) -> None:
         """Stop the calibration or scan in progress (its iterator raises :class:`ScanAborted`)."""
         ...
+
+
+def arrivals(backend: ScannerBackend, seq_text: str, mrd_header_xml: str, adjustments: Adjustments, *,
+             on_progress: Progress | None = None) -> Iterator[list[Acquisition]]:
+    """The readouts of :meth:`ScannerBackend.run` as they arrive: the backend's own
+    ``run_batches`` when it has one, else one list per readout."""
+    batches = getattr(backend, "run_batches", None)
+    if batches is not None:
+        yield from batches(seq_text, mrd_header_xml, adjustments, on_progress=on_progress)
+        return
+    for acquisition in backend.run(seq_text, mrd_header_xml, adjustments, on_progress=on_progress):
+        yield [acquisition]

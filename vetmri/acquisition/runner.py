@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vetmri.acquisition.contract import Adjustments, Progress, ScannerBackend
+from vetmri.acquisition.contract import Adjustments, Progress, ScannerBackend, arrivals
 from vetmri.acquisition.encoding import infer_encoding
 from vetmri.acquisition.header import foreign_series_header, series_header
 from vetmri.acquisition.simulated import SimulatedBackend
@@ -132,18 +132,22 @@ def run_exam(plan: ExamPlan, backend: ScannerBackend, out: Path, *, series: Sequ
             header = series_header(plan_i, profile, index=index, species=plan.species, weight_kg=plan.weight_kg,
                                    f0_hz=adjustments.f0_hz, region=plan.region)
             series_writer = writer.open_series(header)
-            stream = backend.run(built.text, header_to_xml(header), adjustments,
-                                 on_progress=lambda f, m, n=name, b=base: report(b + share * 0.9 * f, f"{n}: {m}"))
+            stream = arrivals(backend, built.text, header_to_xml(header), adjustments,
+                              on_progress=lambda f, m, n=name, b=base: report(b + share * 0.9 * f, f"{n}: {m}"))
             written = 0
             total = _expected(plan_i)
-            for acquisition in stream:
-                series_writer.append(acquisition)
-                written += 1
-                if on_acquisition:
-                    on_acquisition(series_writer.group, written, total)
+            for batch in stream:
+                series_writer.extend(batch)
+                for _ in batch:
+                    written += 1
+                    if on_acquisition:
+                        on_acquisition(series_writer.group, written, total)
             runs.append(SeriesRun(index, name, series_writer.group, written, built.duration_s, time.perf_counter() - t0))
     report(1.0, "done")
     return ExamRun(Path(out), adjustments, tuple(runs), calibration_s)
+
+
+_BATCH = 512  # readouts of an already simulated series written per HDF5 write
 
 
 def _expected(plan) -> int:
@@ -194,9 +198,14 @@ def run_sequence_file(seq_path: Path, backend: SimulatedBackend, out: Path, *, f
     written = 0
     with RawExamWriter(out) as writer:
         series_writer = writer.open_series(header)
-        for acquisition in backend.stream(result, header, adjustments):
-            series_writer.append(acquisition)
-            written += 1
+        batch: list = []
+        for acquisition in backend.stream(result, header, adjustments):  # all simulated already
+            batch.append(acquisition)
+            if len(batch) == _BATCH:
+                series_writer.extend(batch)
+                written, batch = written + len(batch), []
+        series_writer.extend(batch)
+        written += len(batch)
     group = series_group_name(0, seq_path.stem)
     run = SeriesRun(0, seq_path.stem, group, written, result.duration_s, time.perf_counter() - started)
     return ExamRun(Path(out), adjustments, (run,), 0.0)

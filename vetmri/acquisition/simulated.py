@@ -141,10 +141,20 @@ class SimulatedBackend:
         ScanAborted
             :meth:`abort` was called.
         """
+        for batch in self.run_batches(seq_text, mrd_header_xml, adjustments, on_progress=on_progress):
+            for acquisition in batch:
+                self._check_abort()
+                yield acquisition
+
+    def run_batches(self, seq_text: str, mrd_header_xml: str, adjustments: Adjustments, *,
+                    on_progress: Progress | None = None) -> Iterator[list[Acquisition]]:
+        """:meth:`run` by arrival: the noise readouts, then each slice group's readouts as
+        one list as soon as the group is synthesised (they arrive together, so a writer
+        stores each list with one write and one flush)."""
         header = header_from_xml(mrd_header_xml, source="the series header")
         self._abort.clear()
         run = self.prepare(seq_text, adjustments, coil=self._coil_of(header), on_progress=on_progress)
-        yield from self.stream_groups(run, header, adjustments)
+        yield from self.group_batches(run, header, adjustments)
 
     def abort(self) -> None:
         self._abort.set()
@@ -190,12 +200,19 @@ class SimulatedBackend:
                                     options=self.options(adjustments, coil=coil), on_progress=progress)
 
     def stream_groups(self, run: SequenceRun, header: SeriesHeader, adjustments: Adjustments) -> Iterator[Acquisition]:
+        """The readouts of :meth:`group_batches` one by one."""
+        for batch in self.group_batches(run, header, adjustments):
+            for acquisition in batch:
+                self._check_abort()
+                yield acquisition
+
+    def group_batches(self, run: SequenceRun, header: SeriesHeader, adjustments: Adjustments) -> Iterator[list[Acquisition]]:
         """Noise readouts first, then the imaging readouts of each slice group as soon as the
-        group is synthesised. Counters, flags and scan counters are laid out before any
-        signal (from the readouts' k-space positions). The data equal those of :meth:`stream`
-        on the collected run; the order differs for interleaved multi-slice series, whose
-        slices arrive one after another (``scan_counter`` counts in arrival order, the time
-        stamps keep the real scan's timing)."""
+        group is synthesised, one list each. Counters, flags and scan counters are laid out
+        before any signal (from the readouts' k-space positions). The data equal those of
+        :meth:`stream` on the collected run; the order differs for interleaved multi-slice
+        series, whose slices arrive one after another (``scan_counter`` counts in arrival
+        order, the time stamps keep the real scan's timing)."""
         imaging = [a for a in run.skeleton if "NOISE" not in a.flags]
         first = imaging[0] if imaging else run.skeleton[0]
         noise: tuple[SimulatedAcquisition, ...] = ()
@@ -207,14 +224,16 @@ class SimulatedBackend:
         ordered = list(noise) + unexcited + planned  # the order the groups arrive in
         layout = to_mrd_acquisitions(ordered, header)  # samples of the series' own readouts still empty
         position = {a.index: len(noise) + i for i, a in enumerate(ordered[len(noise):])}
-        for acquisition in layout[:len(noise)]:
-            self._check_abort()
-            yield acquisition
+        self._check_abort()
+        if noise:
+            yield layout[:len(noise)]
         for group in run.groups():
             chosen = [a for a in group if a.index in position]
-            for a, converted in zip(chosen, to_mrd_acquisitions(chosen, header)):
-                self._check_abort()
-                yield replace(layout[position[a.index]], data=converted.data)
+            self._check_abort()
+            batch = [replace(layout[position[a.index]], data=converted.data)
+                     for a, converted in zip(chosen, to_mrd_acquisitions(chosen, header))]
+            if batch:
+                yield batch
 
     def stream(self, result: SimulationResult, header: SeriesHeader, adjustments: Adjustments) -> Iterator[Acquisition]:
         """Noise readouts (at the imaging dwell), then the imaging readouts, as MRD.
