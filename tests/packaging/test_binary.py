@@ -28,3 +28,10 @@ def test_the_binary_builds_starts_and_finds_its_data(isolated_workstation):
     assert shown.returncode == 0 and "16 mT/m" in shown.stdout
     bad = subprocess.run([str(binary), "--bogus"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    # the simulator's worker processes (forked slice groups) run inside the bundle too
+    raw = isolated_workstation / "cat.h5"
+    simulated = subprocess.run([str(binary), "simulate", "--species", "cat", "--weight", "3", "--region", "brain",
+                                "--series", "1", "--set", "slices=4", "--out", str(raw), "--json"],
+                               capture_output=True, text=True)
+    assert simulated.returncode == 0, simulated.stderr
+    assert json.loads(simulated.stdout)["series"][0]["acquisitions"] > 4
