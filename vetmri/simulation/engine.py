@@ -346,6 +346,7 @@ class SequenceRun:
         total = len(self.plans)
         processes = self._processes()
         fft_workers = max(1, available_cores() // max(processes, 1))
+        self._physics()  # made once here, inherited by the workers
         with group_pool(self, processes) as pool:
             echoes = dict(zip(first_of, pool.map("_echo_weights", [(g,) for g in first_of.values()])))
             tasks = []
