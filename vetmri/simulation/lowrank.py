@@ -200,8 +200,17 @@ def offresonance_factors(
     table, a, b = _kernel_tables(cached, tolerance)
     y = (tau - t_mid) / t_half
     x = (df - d_mid) / d_half * (bandwidth / cached)  # c x y unchanged
-    sample_factors = np.stack([np.interp(y, table, a[:, r].real) + 1j * np.interp(y, table, a[:, r].imag)
-                               for r in range(a.shape[1])], axis=1)
-    grid_factors = np.stack([np.interp(x, table, b[:, r].real) + 1j * np.interp(x, table, b[:, r].imag)
-                             for r in range(b.shape[1])], axis=0)
-    return sample_factors * sample_phase[:, None], grid_factors * grid_phase[None, :]
+    sample_factors = _interpolate_rows(a, y) * sample_phase[:, None]
+    grid_factors = (_interpolate_rows(b, x) * grid_phase[:, None]).T
+    return sample_factors, np.ascontiguousarray(grid_factors)
+
+
+def _interpolate_rows(table: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Linear interpolation of every column of ``table`` (rows on the evenly spaced
+    ``_TABLE_POINTS`` over [-1, 1]) at ``points`` in [-1, 1]: shape (len(points), columns).
+    One position per point serves every column (``np.interp`` would search again for each)."""
+    step = 2.0 / (_TABLE_POINTS - 1)
+    position = np.clip((np.asarray(points, dtype=float) + 1.0) / step, 0.0, _TABLE_POINTS - 1.0)
+    index = np.minimum(position.astype(np.int64), _TABLE_POINTS - 2)
+    fraction = (position - index)[:, None]
+    return table[index] * (1.0 - fraction) + table[index + 1] * fraction

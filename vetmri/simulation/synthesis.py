@@ -442,8 +442,8 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     if joint_u.shape[1] == 0:
         return out.astype(np.complex64)
     combined = np.zeros((joint_v.shape[1], n_points), dtype=np.complex64)
-    normalised = (terms[used] / norms[used][:, None]).astype(np.complex64)
-    combined[:, support] = joint_v.conj().T.astype(np.complex64) @ normalised  # (P, N)
+    mixing = (joint_v.conj().T / norms[used][None, :]).astype(np.complex64)  # (P, QR used)
+    combined[:, support] = mixing @ (terms[used] if not used.all() else terms).astype(np.complex64)  # (P, N)
     base = (grid.sensitivity.reshape(n_channels, -1) * grid.modulation.reshape(1, -1)).astype(np.complex64)  # (J, N)
     joint_u = np.ascontiguousarray(joint_u.T, dtype=np.complex64)  # (P, D)
 
