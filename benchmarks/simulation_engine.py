@@ -4,7 +4,9 @@ simulated scanner (the plan's 4-channel head coil, the B0 inhomogeneity map, a s
 residual magnet drift, thermal noise), against the scan time the plan predicts for the
 real scanner, in one run. The target is a simulation at least 50x faster than the scan.
 
-Run: ``OMP_NUM_THREADS=1 python benchmarks/simulation_engine.py [--series 2 ...]``.
+Run: ``OMP_NUM_THREADS=1 python benchmarks/simulation_engine.py [--series 2 ...] [--workers N]``
+(slice groups are synthesised in one worker process per core; ``--workers 1`` keeps
+everything in one process).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ TARGET_SPEED_UP = 50.0
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, nargs="*", help="series indices (default: all)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     args = parser.parse_args()
     profile = load_profile()
     plan = plan_exam(SPECIES, WEIGHT_KG, REGION, profile=profile)
@@ -46,12 +49,13 @@ def main() -> int:
             path = Path(tmp) / f"series{index}.seq"
             write_sequence(series, profile, path)
             start = time.perf_counter()
-            result = simulate_sequence(path, head, profile=profile, options=options)
+            result = simulate_sequence(path, head, profile=profile, options=options, workers=args.workers)
             wall = time.perf_counter() - start
             samples = sum(a.samples.size for a in result.acquisitions)
             rows.append((index, series.parameters.name, series.scan_time_s, wall, len(result.acquisitions), samples))
     print(f"Engine-level simulation of the {SPECIES} {WEIGHT_KG:g} kg {REGION} plan: coil {plan.coil}, "
           f"B0 map, drift {options.magnet_temperature_change_k:g} K, noise; {os.cpu_count()} cores, "
+          f"workers {args.workers or 'one per core'}, "
           f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}, load {os.getloadavg()[0]:.1f}")
     print()
     print("| # | series | scan time (plan) s | simulation s | ADCs | samples x channels | scan / simulation |")
