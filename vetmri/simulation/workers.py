@@ -9,8 +9,8 @@ back the finished readouts. Results come back in the groups' order, so the data 
 the same bit for bit however many processes made them.
 
 The workers reset SIGTERM to its default and ignore SIGINT (Ctrl-C reaches the parent,
-which stops them), and on Linux die with their parent, so a killed simulator leaves no
-orphan holding its sockets or files open.
+which stops them), write nothing to the parent's terminal, and on Linux die with their
+parent, so a killed simulator leaves no orphan holding its sockets or files open.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -133,6 +134,11 @@ def _can_fork() -> bool:
 def _worker_started() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # fresh standard streams: a thread of the parent (a server's logging) may have held the
+    # inherited ones' locks at the fork; the workers have nothing to say (the parent reports)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+    warnings.simplefilter("ignore")
     if sys.platform.startswith("linux"):
         try:
             import ctypes
