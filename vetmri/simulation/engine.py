@@ -187,25 +187,30 @@ def prepare_sequence(
         group_rf.setdefault(key, rf_index)
         group_of_adc.append(key)
     n_channels = 1 if coil is None else coil.channels
-    plans = [_plan_group(events, slabs, key, adc_indices, group_rf[key]) for key, adc_indices in groups.items()]
+    table = _slab_table(slabs)
+    plans = [_plan_group(events, slabs, table, key, adc_indices, group_rf[key]) for key, adc_indices in groups.items()]
+    planned: dict[int, tuple[np.ndarray, float | None, int]] = {}
+    for plan in plans:
+        for a, k, te, echo in zip(plan.adc_indices, plan.k_per_adc, plan.te_s, plan.echo_numbers):
+            planned[a] = (k, te, echo)
+    empty = np.zeros((n_channels, 0), dtype=np.complex64)
     skeleton = []
     for a_index, adc in enumerate(events.adc):
         key = group_of_adc[a_index]
         counters = dict(adc.counters)
-        flags = adc.flags | ({"NOISE"} if key is None else set())
+        flags = adc.flags | {"NOISE"} if key is None else adc.flags
         centre = None
         if key is not None and key[0] != "volume":
             centre = np.zeros(3)
             centre[key[0]] = key[1]
+        k, te, echo = planned.get(a_index, (None, None, None))
+        if echo is not None:
+            counters.setdefault("ECO", echo)
         skeleton.append(SimulatedAcquisition(
-            index=a_index, block=adc.block, start_s=adc.start_s, dwell_s=adc.dwell_s,
-            samples=np.zeros((n_channels, 0), dtype=np.complex64), k_per_m=np.zeros((adc.n, 3)),
-            counters=counters, flags=frozenset(flags), slab_centre_m=centre, echo_time_s=None,
+            index=a_index, block=adc.block, start_s=adc.start_s, dwell_s=adc.dwell_s, samples=empty,
+            k_per_m=np.zeros((adc.n, 3)) if k is None else k, counters=counters, flags=frozenset(flags),
+            slab_centre_m=centre, echo_time_s=te,
         ))
-    for plan in plans:
-        for a, k, te, echo in zip(plan.adc_indices, plan.k_per_adc, plan.te_s, plan.echo_numbers):
-            skeleton[a] = replace(skeleton[a], k_per_m=k, echo_time_s=te)
-            skeleton[a].counters.setdefault("ECO", echo)
     _derive_counters(skeleton, groups)
     return SequenceRun(events=events, phantom=phantom, profile=profile, options=options, coil=coil,
                        tissues=tuple(tissues), plans=tuple(plans), skeleton=tuple(skeleton),
@@ -252,12 +257,13 @@ def _slab_table(slabs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return axis, centre, half
 
 
-def _plan_group(events: SequenceEvents, slabs: list, key: tuple, adc_indices: list[int], rf_index: int) -> GroupPlan:
+def _plan_group(events: SequenceEvents, slabs: list, table: tuple[np.ndarray, np.ndarray, np.ndarray], key: tuple,
+                adc_indices: list[int], rf_index: int) -> GroupPlan:
     slab = slabs[rf_index]
     if slab is None:
         reaching = range(len(events.rf))
     else:
-        axis, centre, half = _slab_table(slabs)
+        axis, centre, half = table
         reaching = np.nonzero((axis < 0) | ((axis == slab[0]) & (np.abs(centre - slab[1]) < half)))[0].tolist()
     timeline = sorted([(events.rf[i].time_s, 0, i) for i in reaching]
                       + [(_ref_time(events, a), 1, a) for a in adc_indices])
@@ -609,7 +615,7 @@ def _derive_counters(acquisitions: list[SimulatedAcquisition], groups: dict) -> 
         if axis_rank >= 3:
             continue
         axis = order[axis_rank - 1] if spread[order[0]] > 0 else None
-        readout = [np.argmax(np.ptp(a.k_per_m, axis=0)) for a in imaging]
+        readout = set(np.argmax(np.abs(np.array([a.k_per_m[-1] - a.k_per_m[0] for a in imaging])), axis=1).tolist())
         candidates = [ax for ax in np.argsort(spread)[::-1] if ax not in readout and spread[ax] > 0.5]
         if counter == "LIN":
             axis = candidates[0] if candidates else None

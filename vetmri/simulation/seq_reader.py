@@ -317,10 +317,9 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
     adcs: list[tuple] = []
     labels: dict[str, int] = {}
     grad_pieces: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
-    for row, (block_index, t0) in enumerate(zip(keys, starts)):
-        event = ids[row]
-        if not event[1:].any():
-            continue  # a pure delay
+    playing = ids[:, 1:].any(axis=1)  # the others are pure delays
+    for row in np.nonzero(playing)[0].tolist():
+        block_index, t0, event = keys[row], starts[row], ids[row]
         key = tuple(event[1:6].tolist())
         extension = int(event[6])
         block = decoded.get(key)
