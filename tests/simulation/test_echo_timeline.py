@@ -11,7 +11,7 @@ import pytest
 
 from vetmri.scanner.profile import load_profile
 from vetmri.simulation.echo_timeline import echo_weights, timeline_signature
-from vetmri.simulation.engine import _slab
+from vetmri.simulation.slice_groups import slab_of
 from vetmri.simulation.phantom import load_phantom
 from vetmri.simulation.phase_graph import PhaseGraph
 from vetmri.simulation.seq_reader import read_sequence
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 def slice_timelines(events):
     """Per excited slice: its RF pulses and ADCs in time order (as the engine groups them)."""
-    slabs = [_slab(rf) for rf in events.rf]
+    slabs = [slab_of(rf) for rf in events.rf]
     excitations = [i for i, rf in enumerate(events.rf) if rf.use == "excitation"]
     exc_times = np.array([events.rf[i].time_s for i in excitations])
     groups: dict[float, list] = {}
@@ -44,7 +44,7 @@ def test_each_slice_on_its_own_equals_the_shared_graph_rotated_by_its_rf_phase(t
     # offset (a constant per slice)
     slice_phase = {round(c, 3): p for c, p in zip((-0.01, 0.0, 0.012), (0.0, 2.1, -0.7))}
     events = replace(events, rf=tuple(
-        replace(rf, phase_rad=rf.phase_rad + slice_phase[round(_slab(rf)[1], 3)]) for rf in events.rf))
+        replace(rf, phase_rad=rf.phase_rad + slice_phase[round(slab_of(rf)[1], 3)]) for rf in events.rf))
     tissues = [t for t in load_phantom("test_tubes").tissues() if t.pd > 0]
     pd, t1, t2, t2p = (np.array([getattr(t, a) for t in tissues]) for a in ("pd", "t1_s", "t2_s", "t2prime_s"))
     offset = np.array([-29.0, 0.0, 5.0])[: len(tissues)]

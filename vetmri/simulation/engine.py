@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vetmri.errors import OperationFailedError, UserInputError
+from vetmri.errors import UserInputError
 from vetmri.scanner.profile import ScannerProfile, load_profile
 from vetmri.simulation.effects import (
     EffectOptions,
@@ -34,11 +34,12 @@ from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.lowrank import distinct_rows
 from vetmri.simulation.phase_graph import PhaseGraph
 from vetmri.simulation.result import SimulatedAcquisition, SimulationResult
-from vetmri.simulation.seq_reader import RfEvent, SequenceEvents, read_sequence
+from vetmri.simulation.seq_reader import SequenceEvents, read_sequence
+from vetmri.simulation.slice_groups import GroupPlan, derive_counters, plan_groups, slab_of, slab_quadrature
 from vetmri.simulation.synthesis import GroupSamples, synthesise_group
 from vetmri.simulation.workers import available_cores, group_pool
 
-__all__ = ["NOISE_STD_PER_SQRT_S", "GroupPlan", "SequenceRun", "iter_sequence", "prepare_sequence", "simulate_sequence"]
+__all__ = ["NOISE_STD_PER_SQRT_S", "SequenceRun", "iter_sequence", "prepare_sequence", "simulate_sequence"]
 
 #: Thermal noise, std of one sample's real part times sqrt(dwell), in signal units (proton
 #: density x m^3). Calibrated on the reference protocol the planner uses (protocols/snr.py):
@@ -50,32 +51,10 @@ __all__ = ["NOISE_STD_PER_SQRT_S", "GroupPlan", "SequenceRun", "iter_sequence", 
 #: where the single-channel law gave 20 x sqrt(160/256) = 15.81 with the 256-line constant).
 NOISE_STD_PER_SQRT_S = 0.617 * math.exp(-0.1 / 0.08) * 4e-9 * math.sqrt(160 * 2 / 100) * 0.876 / 20
 
-_SELECTIVE_MIN_HZ_PER_M = 10.0  # below this gradient at the RF centre, the pulse is non-selective
 _B1_NODE_STEP = 0.05  # largest flip-angle-scale step between B1 nodes (5 %)
 _GRAPH_PRUNE = 1e-5  # states below this fraction of the largest proton density are dropped
 _GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments
 _PARALLEL_MIN_SAMPLES = 200_000  # samples x channels below which a run stays in one process
-
-
-def _slab(rf: RfEvent) -> tuple[int, float, float] | None:
-    """(axis, centre_m, thickness_m) of a selective pulse, None for a non-selective one."""
-    g = rf.gradient_hz_per_m
-    strength = float(np.linalg.norm(g))
-    if strength < _SELECTIVE_MIN_HZ_PER_M:
-        return None
-    axis = int(np.argmax(np.abs(g)))
-    if abs(g[axis]) < 0.999 * strength:
-        raise OperationFailedError(
-            "The sequence selects an oblique slice; the simulator supports slices along the x, y or z axis only."
-        )
-    return axis, rf.freq_offset_hz / g[axis], rf.bandwidth_hz / strength
-
-
-def _slab_quadrature(rf: RfEvent, axis: int, thickness: float) -> tuple[np.ndarray, np.ndarray]:
-    offsets = np.linspace(-thickness, thickness, 17)
-    freq = offsets * rf.gradient_hz_per_m[axis]
-    weights = np.interp(freq, rf.profile_hz, rf.profile, left=0.0, right=0.0) * (offsets[1] - offsets[0])
-    return offsets, weights
 
 
 def _motion(options: EffectOptions, t: np.ndarray, duration: float) -> np.ndarray:
@@ -169,26 +148,8 @@ def prepare_sequence(
     tissues = [t for t in phantom.tissues() if t.pd > 0]
     if not tissues:
         raise UserInputError(f"The phantom {phantom.name} has no tissue that gives signal (every pd is 0).")
-    slabs = [_slab(rf) for rf in events.rf]
-    excitations = [i for i, rf in enumerate(events.rf) if rf.use == "excitation"]
-    exc_times = np.array([events.rf[i].time_s for i in excitations])
-    groups: dict[tuple, list[int]] = {}
-    group_of_adc: list[tuple | None] = []
-    group_rf: dict[tuple, int] = {}
-    for a_index, adc in enumerate(events.adc):
-        pos = int(np.searchsorted(exc_times, adc.start_s)) - 1
-        if pos < 0 or "NOISE" in adc.flags:
-            group_of_adc.append(None)
-            continue
-        rf_index = excitations[pos]
-        slab = slabs[rf_index]
-        key = ("volume",) if slab is None else (slab[0], round(slab[1], 5))
-        groups.setdefault(key, []).append(a_index)
-        group_rf.setdefault(key, rf_index)
-        group_of_adc.append(key)
+    plans, group_of_adc, groups = plan_groups(events)
     n_channels = 1 if coil is None else coil.channels
-    table = _slab_table(slabs)
-    plans = [_plan_group(events, slabs, table, key, adc_indices, group_rf[key]) for key, adc_indices in groups.items()]
     planned: dict[int, tuple[np.ndarray, float | None, int]] = {}
     for plan in plans:
         for a, k, te, echo in zip(plan.adc_indices, plan.k_per_adc, plan.te_s, plan.echo_numbers):
@@ -198,7 +159,7 @@ def prepare_sequence(
     for a_index, adc in enumerate(events.adc):
         key = group_of_adc[a_index]
         counters = dict(adc.counters)
-        flags = adc.flags | {"NOISE"} if key is None else adc.flags
+        flags = (adc.flags | {"NOISE"}) if key is None else adc.flags
         centre = None
         if key is not None and key[0] != "volume":
             centre = np.zeros(3)
@@ -211,92 +172,10 @@ def prepare_sequence(
             k_per_m=np.zeros((adc.n, 3)) if k is None else k, counters=counters, flags=frozenset(flags),
             slab_centre_m=centre, echo_time_s=te,
         ))
-    _derive_counters(skeleton, groups)
+    derive_counters(skeleton, groups)
     return SequenceRun(events=events, phantom=phantom, profile=profile, options=options, coil=coil,
                        tissues=tuple(tissues), plans=tuple(plans), skeleton=tuple(skeleton),
                        report=on_progress or (lambda fraction, message: None), workers=workers)
-
-
-@dataclass(frozen=True)
-class GroupPlan:
-    """One slice group before synthesis: its events in time order and its readouts' k-space.
-
-    Attributes
-    ----------
-    key : tuple
-        (slice axis, centre_m) or ("volume",).
-    excitation : int
-        Index of its first excitation pulse in ``events.rf``.
-    adc_indices : tuple of int
-    timeline : list of (time_s, kind, index)
-    moments : ndarray (E, 3)
-    k_per_adc : tuple of ndarray (n, 3)
-        Nominal k-space position of every sample.
-    echo_ref_k : ndarray (A, 3), echo_ref_s : ndarray (A,)
-        Nominal k and time at each readout's reference (its centre).
-    te_s : tuple of float or None; echo_numbers : tuple of int
-    """
-
-    key: tuple
-    excitation: int
-    adc_indices: tuple[int, ...]
-    timeline: list
-    moments: np.ndarray
-    k_per_adc: tuple[np.ndarray, ...]
-    echo_ref_k: np.ndarray
-    echo_ref_s: np.ndarray
-    te_s: tuple[float | None, ...]
-    echo_numbers: tuple[int, ...]
-
-
-def _slab_table(slabs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Axis (-1 for a non-selective pulse), centre and half thickness of every pulse's slab."""
-    axis = np.array([-1 if s is None else s[0] for s in slabs], dtype=int)
-    centre = np.array([0.0 if s is None else s[1] for s in slabs])
-    half = np.array([0.0 if s is None else s[2] / 2 for s in slabs])
-    return axis, centre, half
-
-
-def _plan_group(events: SequenceEvents, slabs: list, table: tuple[np.ndarray, np.ndarray, np.ndarray], key: tuple,
-                adc_indices: list[int], rf_index: int) -> GroupPlan:
-    slab = slabs[rf_index]
-    if slab is None:
-        reaching = range(len(events.rf))
-    else:
-        axis, centre, half = table
-        reaching = np.nonzero((axis < 0) | ((axis == slab[0]) & (np.abs(centre - slab[1]) < half)))[0].tolist()
-    timeline = sorted([(events.rf[i].time_s, 0, i) for i in reaching]
-                      + [(_ref_time(events, a), 1, a) for a in adc_indices])
-    moments = events.moment(np.array([t for t, _, _ in timeline]))
-    m_prev = np.zeros(3)
-    k_nominal = np.zeros(3)
-    t_exc = None
-    echo = 0
-    ref_k, ref_t, te, numbers = {}, {}, {}, {}
-    for (t_event, kind, index), m_now in zip(timeline, moments):
-        k_nominal = k_nominal + (m_now - m_prev)
-        m_prev = m_now
-        if kind == 0:
-            rf = events.rf[index]
-            if rf.use == "excitation":
-                k_nominal, t_exc, echo = np.zeros(3), rf.time_s, 0
-            elif rf.use == "refocusing":
-                k_nominal = -k_nominal
-        else:
-            ref_k[index], ref_t[index] = k_nominal.copy(), t_event
-            te[index] = None if t_exc is None else t_event - t_exc
-            numbers[index] = echo
-            echo += 1
-    counts = np.array([events.adc[a].n for a in adc_indices])
-    t = np.concatenate([events.adc[a].sample_times() for a in adc_indices])
-    t_ref = np.array([ref_t[a] for a in adc_indices])
-    owner = np.repeat(np.arange(len(adc_indices)), counts)
-    k_ref = np.array([ref_k[a] for a in adc_indices])
-    k = k_ref[owner] + events.moment(t) - events.moment(t_ref)[owner]
-    return GroupPlan(key=key, excitation=rf_index, adc_indices=tuple(adc_indices), timeline=timeline,
-                     moments=moments, k_per_adc=tuple(np.split(k, np.cumsum(counts)[:-1])),
-                     echo_ref_k=k_ref, echo_ref_s=t_ref, te_s=tuple(te[a] for a in adc_indices),
-                     echo_numbers=tuple(numbers[a] for a in adc_indices))
 
 
 class SequenceRun:
@@ -394,10 +273,10 @@ class SequenceRun:
         samples = _group_samples(events, plan, echoes, rotation, physics.t2, physics.t2p, physics.offset)
         first = events.adc[plan.adc_indices[0]]
         readout_axis = int(np.argmax(np.ptp(plan.k_per_adc[0], axis=0))) if first.n > 1 else 0
-        slab = _slab(events.rf[plan.excitation])
+        slab = slab_of(events.rf[plan.excitation])
         slab_arg = None
         if slab is not None:
-            offsets, weights_z = _slab_quadrature(events.rf[plan.excitation], slab[0], slab[2])
+            offsets, weights_z = slab_quadrature(events.rf[plan.excitation], slab[0], slab[2])
             slab_arg = (slab[0], slab[1], offsets, weights_z)
         notes: list[str] = []
         signal = synthesise_group(self.phantom, physics.names, samples, readout_axis=readout_axis, slab=slab_arg,
@@ -557,11 +436,6 @@ def _group_samples(events: SequenceEvents, plan: GroupPlan, echoes: list, rotati
                         inverse=row_start[inverse[owner]] + within, phase=phase[owner])
 
 
-def _ref_time(events: SequenceEvents, index: int) -> float:
-    adc = events.adc[index]
-    return adc.start_s + adc.n * adc.dwell_s / 2
-
-
 def b1_nodes(phantom: Phantom, coil_radius_m: float, options: EffectOptions) -> np.ndarray:
     """Flip-angle scales at which the phase graph runs: one node (the uniform scale) when
     the B1 map is flat over the phantom, otherwise nodes spanning the map's range over the
@@ -599,41 +473,3 @@ def b1_hat_weights(b1: np.ndarray, nodes: np.ndarray) -> np.ndarray:
     b1 = np.clip(b1, nodes[0], nodes[-1])
     eye = np.eye(len(nodes))
     return np.stack([np.interp(b1, nodes, eye[b]) for b in range(len(nodes))]).astype(np.float32)
-
-
-def _derive_counters(acquisitions: list[SimulatedAcquisition], groups: dict) -> None:
-    """Fill LIN, PAR and SLC from the trajectory and slices where the sequence set no label."""
-    imaging = [a for a in acquisitions if "NOISE" not in a.flags]
-    if not imaging:
-        return
-    centre_k = np.array([a.k_per_m[a.k_per_m.shape[0] // 2] for a in imaging])
-    for counter, axis_rank in (("LIN", 1), ("PAR", 2)):
-        if all(counter in a.counters for a in imaging):
-            continue
-        spread = np.ptp(centre_k, axis=0)
-        order = np.argsort(spread)[::-1]
-        if axis_rank >= 3:
-            continue
-        axis = order[axis_rank - 1] if spread[order[0]] > 0 else None
-        readout = set(np.argmax(np.abs(np.array([a.k_per_m[-1] - a.k_per_m[0] for a in imaging])), axis=1).tolist())
-        candidates = [ax for ax in np.argsort(spread)[::-1] if ax not in readout and spread[ax] > 0.5]
-        if counter == "LIN":
-            axis = candidates[0] if candidates else None
-        else:
-            axis = candidates[1] if len(candidates) > 1 else None
-        values = centre_k[:, axis] if axis is not None else np.zeros(len(imaging))
-        unique = np.unique(np.round(values, 2))
-        step = np.min(np.diff(unique)) if len(unique) > 1 else 1.0
-        base = unique.min()
-        for a, v in zip(imaging, values):
-            a.counters.setdefault(counter, int(round((v - base) / step)))
-    keys = sorted(k for k in groups if k[0] != "volume")
-    for a in imaging:
-        if "SLC" not in a.counters and a.slab_centre_m is not None:
-            axis = int(np.argmax(np.abs(a.slab_centre_m))) if np.any(a.slab_centre_m) else None
-            for i, key in enumerate(keys):
-                if axis is None or (key[0] == axis and abs(key[1] - a.slab_centre_m[axis]) < 1e-6):
-                    if abs(key[1] - (a.slab_centre_m[key[0]])) < 1e-6:
-                        a.counters.setdefault("SLC", i)
-                        break
-        a.counters.setdefault("SLC", 0)
