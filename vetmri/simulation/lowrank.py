@@ -57,34 +57,13 @@ def compress_weights(weights: np.ndarray, tolerance: float = DEFAULT_TOLERANCE) 
     """
     if weights.shape[1] == 0 or not np.any(weights):
         return np.zeros((weights.shape[0], 0), complex), np.zeros((weights.shape[1], 0), complex)
-    gram = _gram(weights)
+    gram = weights.conj().T @ weights  # callers pass distinct rows (distinct_rows): no repeats to count
     values, vectors = np.linalg.eigh(gram)
     order = np.argsort(values)[::-1]
     values, vectors = values[order], vectors[:, order]
     keep = values > (tolerance**2) * values[0]
     v = vectors[:, keep]
     return weights @ v, v
-
-
-def _gram(weights: np.ndarray) -> np.ndarray:
-    """``weights^H weights``, summing each distinct row once times its count. Rows that
-    differ only by a phase factor contribute the same (the readouts of one echo in every
-    repetition of a steady state; RF spoiling only turns their phase), so they are found
-    by a phase-normalised random projection and counted."""
-    rows = len(weights)
-    if rows < 4 * weights.shape[1] ** 2:
-        return weights.conj().T @ weights
-    anchor = weights[np.arange(rows), np.argmax(np.abs(weights), axis=1)]
-    unit = np.where(anchor != 0, anchor / np.where(anchor != 0, np.abs(anchor), 1), 1)
-    probe = np.random.default_rng(0).normal(size=weights.shape[1])
-    key = (weights @ probe) / unit
-    scale = max(float(np.abs(key).max()), 1e-300)
-    rounded = np.round(key / scale * 1e9)
-    _, first, counts = np.unique(rounded.real + 1j * rounded.imag, return_index=True, return_counts=True)
-    if len(first) > rows // 2:
-        return weights.conj().T @ weights
-    distinct = weights[first]
-    return (distinct.conj().T * counts[None, :]) @ distinct
 
 
 def distinct_rows(weights: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
