@@ -199,13 +199,6 @@ class SimulatedBackend:
             return prepare_sequence(path, self.phantom, profile=self.profile,
                                     options=self.options(adjustments, coil=coil), on_progress=progress)
 
-    def stream_groups(self, run: SequenceRun, header: SeriesHeader, adjustments: Adjustments) -> Iterator[Acquisition]:
-        """The readouts of :meth:`group_batches` one by one."""
-        for batch in self.group_batches(run, header, adjustments):
-            for acquisition in batch:
-                self._check_abort()
-                yield acquisition
-
     def group_batches(self, run: SequenceRun, header: SeriesHeader, adjustments: Adjustments) -> Iterator[list[Acquisition]]:
         """Noise readouts first, then the imaging readouts of each slice group as soon as the
         group is synthesised, one list each. Counters, flags and scan counters are laid out
