@@ -260,8 +260,12 @@ class ExamSession:
             reason = self._abort_reason or str(exc)
             outcomes = runner.outcomes
         except Exception:  # a bug must not leave the study 'scanning' nor reach the clinic's screen
-            _log.exception("the exam of study %s stopped on an unexpected error", study.id)
-            reason = "An unexpected error stopped the exam (the details are in the log); resume it or start it again."
+            if self.aborted:  # an interrupt reached the simulator's workers too
+                _log.info("the exam of study %s was aborted", study.id, exc_info=True)
+                reason = self._abort_reason
+            else:
+                _log.exception("the exam of study %s stopped on an unexpected error", study.id)
+                reason = "An unexpected error stopped the exam (the details are in the log); resume it or start it again."
             outcomes = runner.outcomes
         finally:
             runner.close()
