@@ -64,6 +64,33 @@ class SeriesWriter:
         self.count += len(acquisitions)
 
 
+#: Room kept free on the disk beside the raw file (the records and the DICOM files need some).
+RESERVE_BYTES = 256 * 1024
+
+
+def _room_problem(path: Path, nbytes: int) -> str | None:
+    """Why ``nbytes`` more cannot be appended to ``path``, or None. HDF5 must never meet a
+    full disk or the file-size limit in the middle of a write (the library can crash on
+    it, and a torn write damages the file), so the writer looks first."""
+    import resource
+    import shutil
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if soft != resource.RLIM_INFINITY and size + nbytes + RESERVE_BYTES > soft:
+        return f"the raw data file {path} would pass this session's file-size limit ({soft // 1024} KiB)"
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+    if free < nbytes + RESERVE_BYTES:
+        return f"the disk holding {path.parent} is full ({free // 1024} KiB free)"
+    return None
+
+
 class RawExamWriter:
     """The raw file of one exam, open for appending (a context manager).
 
@@ -94,6 +121,11 @@ class RawExamWriter:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
+    def _check_room(self, nbytes: int) -> None:
+        problem = _room_problem(self.path, nbytes)
+        if problem is not None:
+            raise OperationFailedError(f"Cannot append to the raw data: {problem}; free disk space and resume the scan.")
+
     def close(self) -> None:
         if self._file.id.valid:
             self._file.flush()
@@ -121,6 +153,7 @@ class RawExamWriter:
         return SeriesWriter(self, group_name)
 
     def _append(self, group_name: str, acquisitions: Sequence[Acquisition]) -> None:
+        self._check_room(sum(a.data.nbytes for a in acquisitions) + 400 * len(acquisitions))
         records = np.empty((len(acquisitions),), dtype=self._record_dtype)
         for i, acquisition in enumerate(acquisitions):
             records[i]["head"] = np.frombuffer(acquisition_to_mrd(acquisition).getHead(), dtype=self._header_dtype)
