@@ -60,6 +60,17 @@ def _vec(v: np.ndarray) -> Vector3:
     return (float(v[0]), float(v[1]), float(v[2]))
 
 
+def _directions(acq: Acquisition) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read, phase and slice directions of a readout; zero vectors (the ``ismrmrd``
+    package's default: not recorded) become the scanner axes x, y, z."""
+    read, phase, normal = (np.asarray(v, float) for v in (acq.read_dir, acq.phase_dir, acq.slice_dir))
+    if np.linalg.norm(read) < 1e-6 or np.linalg.norm(phase) < 1e-6:
+        return np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0])
+    if np.linalg.norm(normal) < 1e-6:
+        normal = np.cross(read, phase)
+    return read, phase, normal
+
+
 def slice_geometries(header: SeriesHeader, first_of_slice: dict[int, Acquisition], shape: tuple[int, int, int]) -> tuple[SliceGeometry, ...]:
     """Geometry of every image of a volume.
 
@@ -77,7 +88,7 @@ def slice_geometries(header: SeriesHeader, first_of_slice: dict[int, Acquisition
     out = []
     for s in range(n_slices):
         acq = first_of_slice[0 if header.is_3d else s]
-        read, phase, normal = (np.asarray(v, float) for v in (acq.read_dir, acq.phase_dir, acq.slice_dir))
+        read, phase, normal = _directions(acq)
         centre = np.asarray(acq.position_m, float)
         thickness = header.slice_thickness_m
         if header.is_3d:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from vetmri.recon.images import ImageVolume, SeriesImages
 from vetmri.recon.intensity import shading_correction
 from vetmri.recon.noise import estimate_noise_sigma_from_kspace, noise_model_from_scan, prewhiten, unusable_noise_reason
 from vetmri.recon.partial_fourier import PARTIAL_FOURIER_METHODS, detect_partial_fourier, fill_partial_fourier
-from vetmri.recon.readouts import stack_readouts
+from vetmri.recon.readouts import consistent_dwell, stack_readouts, with_echo_centre
 from vetmri.recon.sampling import is_undersampled
 
 __all__ = ["METHODS", "COIL_COMBINES", "CS_REGULARISERS", "DENOISERS", "PARTIAL_FOURIER_METHODS", "ReconOptions", "reconstruct_raw", "reconstruct_series"]
@@ -132,6 +132,13 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
     noise = stack_readouts(series.noise)
     if lines is None:
         raise UserInputError("the series holds no imaging lines to reconstruct.")
+    dwell, dwell_note = consistent_dwell(header.encoded_matrix[0], header.bandwidth_per_pixel_hz, lines, navigators, noise)
+    lines, centre_note = with_echo_centre(lines, header.encoded_matrix[0])
+    navigators, _ = with_echo_centre(navigators, header.encoded_matrix[0])
+    for note in (dwell_note, centre_note):
+        if note is not None:
+            details.setdefault("notes", []).append(note)
+    lines, navigators, noise = (None if k is None else replace(k, sample_time_s=dwell) for k in (lines, navigators, noise))
     model = noise_model_from_scan(noise) if options.prewhiten else None
     if model is not None and model.covariance.shape[0] != lines.data.shape[1]:
         raise UserInputError(f"the noise scan has {model.covariance.shape[0]} channels but the imaging data {lines.data.shape[1]}; the data are inconsistent.")
@@ -147,7 +154,7 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
         if navigators is not None:
             navigators = prewhiten(navigators, model)
         steps.append("noise pre-whitening")
-    if navigators is not None and len(navigators) >= 2 and options.drift_correction:
+    if navigators is not None and len(navigators) >= 2 and options.drift_correction and dwell > 0:
         lines, drift = correct_drift(lines, navigators, header.te_s)
         steps.append("frequency-drift correction")
         details["drift_hz_range"] = [float(drift.min()), float(drift.max())]
