@@ -5,6 +5,8 @@ series that cannot be written named while the others are."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,7 @@ from vetmri.dicom.geometry import scanner_to_patient_matrix
 from vetmri.rawdata import list_groups
 from vetmri.recon import reconstruct_series
 
+from tests.conftest import CommandResult, vetmri_command
 from tests.recon.simulated_scan import Scan
 
 from .exam import add_pet
@@ -24,14 +27,22 @@ from .tools import dciodvfy
 EXAM = ("--species", "dog", "--weight", "10", "--region", "brain", "--all", "--set", "matrix=32,32", "--set", "slices=2")
 
 
-@pytest.fixture
-def whole_exam(tmp_path, run_vetmri, isolated_workstation):
-    raw = tmp_path / "exam.h5"
-    done = run_vetmri("simulate", *EXAM, "--seed", "4", "--out", str(raw), timeout=300)
+@pytest.fixture(scope="module")
+def whole_exam(tmp_path_factory):
+    """The exam simulated and written as DICOM once for this module (its own data folder)."""
+    root = tmp_path_factory.mktemp("whole_exam")
+    env = {**os.environ, "VETMRI_CONFIG": str(root / "home" / "settings.toml"), "VETMRI_DATA_DIR": str(root / "home" / "data")}
+
+    def run(*args: str, timeout: float = 300) -> CommandResult:
+        done = subprocess.run([*vetmri_command(), *args], capture_output=True, text=True, timeout=timeout, env=env,
+                              stdin=subprocess.DEVNULL)
+        return CommandResult(done.returncode, done.stdout, done.stderr)
+
+    raw = root / "exam.h5"
+    done = run("simulate", *EXAM, "--seed", "4", "--out", str(raw))
     assert done.returncode == 0, done.stderr[-2000:]
-    pet = add_pet(run_vetmri)
-    written = run_vetmri("recon", str(raw), "--format", "dicom", "--pet", pet["id"], "--json", timeout=300)
-    return raw, written
+    pet = add_pet(run)
+    return raw, run("recon", str(raw), "--format", "dicom", "--pet", pet["id"], "--json")
 
 
 def test_every_series_of_a_whole_exam_is_written_and_dciodvfy_clean(whole_exam):
@@ -76,6 +87,29 @@ def test_the_localizer_is_one_series_of_three_planes_each_image_with_its_own_ori
     for a, b in zip(datasets[0::2], datasets[1::2]):
         assert a.ImageOrientationPatient == b.ImageOrientationPatient
         assert float(a.SliceLocation) != float(b.SliceLocation)
+
+
+def test_the_window_of_every_contrast_shows_the_tissue(whole_exam):
+    # tissue: brighter than 5 x the receiver-noise background (the darkest fifth of the
+    # pixels); a viewer shows everything below the window floor black, above it white
+    raw, done = whole_exam
+    assert done.returncode == 0, done.stderr[-2000:]
+    series = json.loads(done.stdout)["series"]
+    names = " ".join(s["description"] for s in series)
+    for contrast in ("Localizer", "T2 TSE", "FLAIR", "T1 SE", "GRE"):
+        assert contrast in names
+    for item in series:
+        datasets = [pydicom.dcmread(path) for path in sorted(Path(item["folder"]).glob("*.dcm"))]
+        pixels = np.stack([ds.pixel_array for ds in datasets]).astype(float)
+        assert len({(ds.WindowCenter, ds.WindowWidth) for ds in datasets}) == 1  # one window per series
+        centre, width = float(datasets[0].WindowCenter), float(datasets[0].WindowWidth)
+        floor, ceiling = centre - width / 2, centre + width / 2
+        background = np.median(pixels[pixels <= np.percentile(pixels, 20)])
+        tissue = pixels[pixels > 5 * background]
+        assert tissue.size > 0.3 * pixels.size
+        below, above = (tissue < floor).mean(), (tissue > ceiling).mean()
+        assert below < 0.05 and above < 0.02, (item["description"], centre, width, below, above)
+        assert floor < np.median(tissue) < ceiling
 
 
 def test_a_series_that_cannot_be_written_is_named_and_the_others_are_written(tmp_path, run_vetmri, isolated_workstation):
