@@ -71,7 +71,8 @@ def _directions(acq: Acquisition) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return read, phase, normal
 
 
-def slice_geometries(header: SeriesHeader, first_of_slice: dict[int, Acquisition], shape: tuple[int, int, int]) -> tuple[SliceGeometry, ...]:
+def slice_geometries(header: SeriesHeader, first_of_slice: dict[int, Acquisition], shape: tuple[int, int, int],
+                     slice_indices: list[int] | None = None) -> tuple[SliceGeometry, ...]:
     """Geometry of every image of a volume.
 
     Parameters
@@ -81,13 +82,20 @@ def slice_geometries(header: SeriesHeader, first_of_slice: dict[int, Acquisition
         An imaging readout of each slice (its position and directions are used).
     shape : (slices, rows, cols)
         Shape of the image volume (for 3D, slices are partitions).
+    slice_indices : list of int, optional
+        2D: the slice counter of each image (by default 0, 1, ...), when slices without
+        data were left out.
     """
     n_slices, rows, cols = shape
+    if slice_indices is None or header.is_3d:
+        slice_indices = list(range(n_slices))
+    if len(slice_indices) != n_slices:
+        raise ValueError(f"{len(slice_indices)} slice counters for {n_slices} images")
     d_col = header.recon_fov_m[0] / cols
     d_row = header.recon_fov_m[1] / rows
     out = []
     for s in range(n_slices):
-        acq = first_of_slice[0 if header.is_3d else s]
+        acq = first_of_slice[min(first_of_slice)] if header.is_3d else first_of_slice[slice_indices[s]]
         read, phase, normal = _directions(acq)
         centre = np.asarray(acq.position_m, float)
         thickness = header.slice_thickness_m

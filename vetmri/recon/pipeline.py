@@ -177,13 +177,14 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
     method_used = "fft"
     for n, kspace in enumerate(kspaces):
         report("reconstructing", 0.1 + 0.8 * n / len(kspaces))
+        kspace, present = _slices_with_data(kspace, header, details)
         images, method, used = _reconstruct_kspace(kspace, header, options, sigma, details)
         method_used = method
         for step in used:
             if step not in steps:
                 steps.append(step)
         images = _to_recon_matrix(images, header, options)
-        geometry = slice_geometries(header, first_of_slice, images.shape)
+        geometry = slice_geometries(header, first_of_slice, images.shape, slice_indices=present)
         echo = header.echo_times_s[kspace.contrast] if kspace.contrast < len(header.echo_times_s) else header.te_s
         volumes.append(ImageVolume(
             magnitude=np.abs(images).astype(np.float32), complex_image=images.astype(np.complex64),
@@ -192,6 +193,26 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
         ))
     report("done", 1.0)
     return SeriesImages(group=series.group, header=header, volumes=tuple(volumes), steps=tuple(steps), method=method_used, noise_sigma=sigma, details=details)
+
+
+def _slices_with_data(kspace: KSpace, header: SeriesHeader, details: dict[str, Any]) -> tuple[KSpace, list[int] | None]:
+    """The k-space without the slices that hold no line (a series cut short: killed, a
+    dropped link), and the slice counters kept (None: all of them)."""
+    if header.is_3d:
+        return kspace, None
+    has_data = kspace.sampled.any(axis=(1, 2))
+    planned = max(kspace.data.shape[0], header.limits.slice.maximum + 1 if header.limits.slice else 0)
+    present = [int(s) for s in np.flatnonzero(has_data)]
+    if len(present) == planned:
+        return kspace, None
+    note = (f"{planned - len(present)} of {planned} slices hold no data (the series was cut short) and are left out; "
+            f"slices {', '.join(str(s + 1) for s in present)} are reconstructed")
+    if note not in details.get("notes", []):
+        details.setdefault("notes", []).append(note)
+    if has_data.all():
+        return kspace, None
+    kept = KSpace(data=kspace.data[present], counts=kspace.counts[present], contrast=kspace.contrast, repetition=kspace.repetition)
+    return kept, present
 
 
 def _reconstruct_kspace(kspace: KSpace, header: SeriesHeader, options: ReconOptions, sigma: float, details: dict[str, Any]) -> tuple[np.ndarray, str, list[str]]:
