@@ -132,7 +132,9 @@ class RawExamWriter:
             self._file.close()
 
     def open_series(self, header: SeriesHeader) -> SeriesWriter:
-        """Create (or reopen) the group of a series and write its XML header.
+        """Create (or reopen) the group of a series and write its XML header. A group
+        that holds no readout after the noise scan (a run killed before its first imaging
+        readout) is emptied: the series starts anew.
 
         Returns
         -------
@@ -141,8 +143,12 @@ class RawExamWriter:
         """
         import h5py
 
+        from vetmri.rawdata.reader import holds_readouts
+
         group_name = series_group_name(header.series_index, header.series_name)
         group = self._file.require_group(group_name)
+        if "data" in group and not holds_readouts(group):
+            del group["data"]  # left by a run killed before its first readout: the series starts anew
         xml = header_to_xml(header).encode()
         self._datasets.pop(group_name, None)
         if "xml" in group:
