@@ -41,7 +41,7 @@ def whole_exam(tmp_path_factory):
     raw = root / "exam.h5"
     done = run("simulate", *EXAM, "--seed", "4", "--out", str(raw))
     assert done.returncode == 0, done.stderr[-2000:]
-    pet = add_pet(run)
+    pet = add_pet(run, weight="10")  # the animal that was scanned
     return raw, run("recon", str(raw), "--format", "dicom", "--pet", pet["id"], "--json")
 
 

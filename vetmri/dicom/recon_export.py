@@ -357,11 +357,12 @@ def write_raw_as_dicom(
             not_written.append(UnwrittenSeries(group, str(exc)))
     if not raw_series:
         raise UserInputError(" ".join(f.reason for f in not_written))
+    scanned_pet = store.pet(pet_id)
+    for series_raw in raw_series:  # before any study is made for it
+        check_same_animal(series_raw.header, scanned_pet, source=f"{raw}, group '{series_raw.group}'")
     study, created = _study_for(store, pet_id, study_id, region, [s.header.series_name or s.group for s in raw_series],
                                 [s.header.region for s in raw_series], raw)
     context = store.study_context(study.id)
-    for series_raw in raw_series:
-        check_same_animal(series_raw.header, context.pet, source=f"{raw}, group '{series_raw.group}'")
     raw_file = _registered_raw(store, raw, study)
     target_root = out_dir if out_dir is not None else store.data_dir / study.folder / "dicom"
     recorded = []
