@@ -35,10 +35,12 @@ _STEP_M = 0.25e-3
 
 @dataclass(frozen=True)
 class CoverageRules:
-    """``planning.toml [coverage]``: how much signal may fold, and the anatomy margin."""
+    """``planning.toml [geometry]``: how much signal may fold, the anatomy margin, and
+    whether the planner may turn the phase direction by itself."""
 
     max_wrapped_fraction: float
     margin_fraction: float
+    allow_phase_swap: bool = False
 
 
 @dataclass(frozen=True)

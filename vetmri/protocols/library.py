@@ -235,6 +235,7 @@ def _read_geometry(t: TomlTable) -> GeometryRules:
         coverage=CoverageRules(
             max_wrapped_fraction=t.number("max_wrapped_fraction", minimum=0, maximum=0.5),
             margin_fraction=t.number("anatomy_margin_fraction", minimum=0, maximum=1),
+            allow_phase_swap=t.boolean("allow_phase_swap", default=False),
         ),
     )
     if rules.matrix_step % 2 or rules.min_matrix > rules.max_matrix:

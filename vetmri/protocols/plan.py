@@ -123,7 +123,8 @@ class SeriesParameters:
 
 def encoded_rows(rows: int, oversampling: float) -> int:
     """``rows`` plus ``oversampling x rows`` extra lines, rounded up to keep the count even."""
-    extra = math.ceil(rows * oversampling / 2 - 1e-9) if oversampling > 0 else 0
+    # the fraction is kept to 4 decimals: 0.02 lines of tolerance absorb its rounding
+    extra = math.ceil(rows * oversampling / 2 - 0.02) if oversampling > 0 else 0
     return rows + 2 * extra
 
 

@@ -23,7 +23,7 @@ from vetmri.protocols.plan import Adjustment, ExamPlan, SeriesParameters, Series
 from vetmri.protocols.series_planner import SeriesContext, plan_series, with_averages
 from vetmri.protocols.coverage import AXES, signal_cover_m
 from vetmri.protocols.species import normalise_species_name
-from vetmri.protocols.wraparound import GEOMETRY_KEYS, choose_cover, override_warning, phase_axes
+from vetmri.protocols.wraparound import GEOMETRY_KEYS, KINDS, choose_cover, override_warning, phase_axes
 from vetmri.scanner.profile import ScannerProfile, load_profile
 
 __all__ = ["plan_exam"]
@@ -50,6 +50,13 @@ def _apply(p: SeriesParameters, values: dict[str, object]) -> SeriesParameters:
     if p.sequence == "gre3d" and "slices" in values and values["slices"] % 2:  # type: ignore[operator]
         raise UserInputError(f"The 3D series {p.name} needs an even number of partitions (slices).")
     return replace(p, **changes)  # type: ignore[arg-type]
+
+
+def _fixes(values: dict[str, object], allow_swap: bool) -> frozenset[str]:
+    """Wrap-around fixes allowed for a series: only oversampling when its FOV or matrix was set."""
+    if GEOMETRY_KEYS & set(values):
+        return frozenset({"oversampling"})
+    return KINDS if allow_swap else KINDS - {"swap"}
 
 
 def _skull(protocol: SpeciesProtocol, library: ProtocolLibrary, breed: str | None,
@@ -185,14 +192,15 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
             return (planned if fixed else _choose_averages(planned, budget, notes)), notes
 
         base, notes = finish(params)
-        if GEOMETRY_KEYS & set(values):
+        if "phase_oversampling" in values:
             need = max(covers[a] for a in phase_axes(base.parameters))
             if need > base.parameters.encoded_fov_m[0] * (1 + 1e-9):
                 notes.append(override_warning(base.parameters, need))
-        else:
+        else:  # a FOV or matrix that was set stays; only oversampling may then be added
             base, notes = choose_cover(base, notes, covers, finish, fov_step_m=library.geometry.fov_step_m,
                                        matrix_step=library.geometry.matrix_step,
-                                       max_matrix=library.geometry.max_matrix)
+                                       max_matrix=library.geometry.max_matrix,
+                                       kinds=_fixes(values, library.geometry.coverage.allow_phase_swap))
         warnings.extend(notes)
         plans.append(base)
         free.append(not fixed)

@@ -10,10 +10,13 @@ the extra lines bring counts):
 2. **a wider phase FOV** at the same pixel size (rounded to the FOV step and matrix step);
 3. **the other phase direction** (swapping phase and readout, where the readout's
    anti-alias filter removes what lies beyond): it turns motion and flow artefacts into
-   the other in-plane direction, which the adjustment says.
+   the other in-plane direction, which the adjustment says. Only where
+   ``allow_phase_swap`` (``planning.toml``) is on, since the image then comes out with its
+   rows along the other axis; otherwise the reason says when it would have been cheaper.
 
-On a tie the first of these wins. A series whose FOV, matrix or oversampling the user set
-is not changed: a warning says what would fold in and how to avoid it.
+On a tie the first of these wins. A series whose FOV or matrix the user set only gets
+oversampling (neither changes); one whose oversampling the user set is not changed: a
+warning says what would fold in and the setting that avoids it.
 """
 
 from __future__ import annotations
@@ -24,14 +27,16 @@ from dataclasses import replace
 
 from vetmri.protocols.plan import Adjustment, SeriesParameters, SeriesPlan, encoded_rows
 
-__all__ = ["GEOMETRY_KEYS", "choose_cover", "override_warning", "oversampling_for", "phase_axes"]
+__all__ = ["GEOMETRY_KEYS", "KINDS", "choose_cover", "override_warning", "oversampling_for", "phase_axes"]
 
-#: Overrides that fix the phase geometry: the planner then only warns.
-GEOMETRY_KEYS = frozenset({"fov_mm", "matrix", "phase_oversampling"})
+#: Overrides that fix the phase geometry: the planner then only adds oversampling.
+GEOMETRY_KEYS = frozenset({"fov_mm", "matrix"})
 #: Phase-encoding axes of the localizer's planes (sagittal, dorsal, transverse).
 _LOCALIZER_PHASE_AXES = ("dv", "lr")
 
 Planner = Callable[[SeriesParameters], tuple[SeriesPlan, list[str]]]
+#: The fixes, in the order that wins a tie.
+KINDS = frozenset({"oversampling", "wider", "swap"})
 
 
 def phase_axes(p: SeriesParameters) -> tuple[str, ...]:
@@ -95,15 +100,15 @@ def _adjustments(kind: str, p: SeriesParameters, q: SeriesParameters, cover_m: f
         return [Adjustment("phase_oversampling", p.phase_oversampling, q.phase_oversampling,
                            f"{why}; {q.encoded_rows - p.matrix[0]} more lines cover "
                            f"{q.encoded_fov_m[0] * 1e3:.0f} mm and are cropped from the image ({effect}), "
-                           "the cheapest fix in scan time", dt, snr)]
+                           "the cheapest fix the planner makes by itself", dt, snr)]
     if kind == "wider":
         return [Adjustment("fov_mm", _mm(p.fov_m), _mm(q.fov_m), f"{why}; the phase FOV is widened at the same "
-                           f"pixel size ({effect}), the cheapest fix in scan time", dt, snr),
+                           f"pixel size ({effect}), the cheapest fix the planner makes by itself", dt, snr),
                 Adjustment("matrix", list(p.matrix), list(q.matrix), "the wider phase FOV keeps its pixel size")]
     changes = [Adjustment("phase_direction", p.phase_axis, q.phase_axis,
                           f"{why}; phase encoding along {q.phase_axis} puts the {p.phase_axis} extent in the "
-                          f"readout, whose filter removes what lies beyond ({effect}), the cheapest fix in scan "
-                          f"time; motion, flow and wrap artefacts now run along {q.phase_axis} instead of "
+                          f"readout, whose filter removes what lies beyond ({effect}), the cheapest fix; "
+                          f"motion, flow and wrap artefacts now run along {q.phase_axis} instead of "
                           f"{p.phase_axis}", dt, snr),
                Adjustment("fov_mm", _mm(p.fov_m), _mm(q.fov_m), "rows follow the new phase direction"),
                Adjustment("matrix", list(p.matrix), list(q.matrix), "rows follow the new phase direction")]
@@ -115,7 +120,8 @@ def _adjustments(kind: str, p: SeriesParameters, q: SeriesParameters, cover_m: f
 
 
 def choose_cover(base: SeriesPlan, warnings: list[str], covers: dict[str, float], make: Planner, *,
-                 fov_step_m: float, matrix_step: int, max_matrix: int) -> tuple[SeriesPlan, list[str]]:
+                 fov_step_m: float, matrix_step: int, max_matrix: int,
+                 kinds: frozenset[str] = KINDS) -> tuple[SeriesPlan, list[str]]:
     """The series as planned, or the cheapest variant whose phase FOV holds the signal.
 
     Parameters
@@ -126,24 +132,31 @@ def choose_cover(base: SeriesPlan, warnings: list[str], covers: dict[str, float]
         Full width the signal needs along each axis, metres.
     make : callable
         Plans a variant of the parameters (timing, checks, averages) with its warnings.
+    kinds : frozenset of {"oversampling", "wider", "swap"}
+        The fixes allowed; a cheaper one that is not allowed is named in the reason.
     """
     p = base.parameters
     need = max(covers[a] for a in phase_axes(p))
     if need <= p.encoded_fov_m[0] * (1 + 1e-9):
         return base, warnings
-    best: tuple[float, int, str, SeriesPlan, list[str]] | None = None
+    tried: list[tuple[tuple[float, int], str, SeriesPlan, list[str]]] = []
     for rank, (kind, q) in enumerate(_candidates(p, covers, fov_step_m, matrix_step, max_matrix)):
         plan, notes = make(q)
         if plan.violations and not base.violations:
             continue
-        key = (round(plan.scan_time_s, 3), rank)
-        if best is None or key < best[:2]:
-            best = (key[0], rank, kind, plan, notes)
-    if best is None:
+        tried.append(((round(plan.scan_time_s, 3), rank), kind, plan, notes))
+    allowed = [t for t in tried if t[1] in kinds]
+    if not allowed:
         return base, warnings + [override_warning(p, need)]
-    _, _, kind, plan, notes = best
+    _, kind, plan, notes = min(allowed, key=lambda t: t[0])
     dt, snr, effect = _effect(plan, base)
     made = _adjustments(kind, p, plan.parameters, need, effect, dt, snr)
+    cheaper = [t for t in tried if t[1] == "swap" and "swap" not in kinds and t[0] < min(allowed, key=lambda t: t[0])[0]]
+    if cheaper:
+        saving = plan.scan_time_s - cheaper[0][2].scan_time_s
+        made[0] = replace(made[0], reason=made[0].reason + (
+            f"; phase encoding along {p.read_axis} would take {saving:.0f} s less but is not planned by itself "
+            "(the image would come out turned, and motion artefacts would run along the other axis)"))
     return replace(plan, adjustments=tuple(made) + plan.adjustments), notes
 
 
@@ -154,4 +167,4 @@ def override_warning(p: SeriesParameters, need_m: float) -> str:
     return (f"{p.name}: the signal the coil receives reaches about {need_m * 1e3:.0f} mm along {p.phase_axis}, "
             f"more than the {encoded * 1e3:.0f} mm the phase encoding covers: tissue outside folds into the image "
             f"(wrap-around); set phase_oversampling={fix:g} for this series, or a phase FOV of at least "
-            f"{math.ceil(need_m * 1e3)} mm.")
+            f"{need_m * 1e3:.0f} mm.")
