@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["AXES", "BodyExtent", "CoverageRules", "axial_sensitivity", "signal_cover_m"]
 
@@ -68,16 +70,18 @@ class BodyExtent:
         return cls((-half, half), (-half, half), None)
 
 
-def axial_sensitivity(z_m: np.ndarray, length_m: float, radius_m: float) -> np.ndarray:
+def axial_sensitivity(z_m: "np.ndarray", length_m: float, radius_m: float) -> "np.ndarray":
     """Receive sensitivity along the axis of a cylindrical volume coil, 1 at its centre.
 
     The on-axis field of a finite solenoid of length ``length_m`` and radius ``radius_m``
     (Biot-Savart); by reciprocity the coil receives with the same profile.
     """
+    import numpy as np  # lazily: planning without numpy keeps the start-up light
+
     z = np.asarray(z_m, dtype=float)
     h = length_m / 2
 
-    def field(x: np.ndarray | float) -> np.ndarray:
+    def field(x: "np.ndarray | float") -> "np.ndarray":
         return (x + h) / np.sqrt((x + h) ** 2 + radius_m**2) - (x - h) / np.sqrt((x - h) ** 2 + radius_m**2)
 
     return field(z) / field(0.0)
@@ -92,6 +96,8 @@ def signal_cover_m(body: BodyExtent, axis: str, coil_length_m: float, coil_diame
     sensitivity squared (signal energy). Returns the width outside which at most
     ``max_wrapped_fraction`` of the energy lies, times ``1 + margin_fraction``.
     """
+    import numpy as np
+
     radius = coil_diameter_m / 2
     span = body.along(axis)
     if axis == "cc":
