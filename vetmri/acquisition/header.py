@@ -52,12 +52,14 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
     """
     p = plan.parameters
     rows, cols = p.matrix
+    encoded = p.encoded_rows  # with phase oversampling, cropped by the reconstruction
     three_d = p.sequence == "gre3d"
     partitions = p.slices if three_d else 1
     fov = (p.fov_m[1], p.fov_m[0], p.slice_m * partitions)
+    encoded_fov = (p.fov_m[1], p.encoded_fov_m[0], p.slice_m * partitions)
     n_slices = slices_in_series(plan)
     limits = EncodingLimits(
-        kspace_encoding_step_1=Limit(0, rows - 1, rows // 2),
+        kspace_encoding_step_1=Limit(0, encoded - 1, encoded // 2),
         kspace_encoding_step_2=Limit(0, partitions - 1, partitions // 2),
         slice=Limit(0, n_slices - 1, 0),
         average=Limit(0, p.averages - 1, 0),
@@ -67,8 +69,8 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
     coil = profile.coil(plan.coil)
     accel = max(1, round(p.acceleration))
     return SeriesHeader(
-        encoded_matrix=(cols, rows, partitions),
-        encoded_fov_m=fov,
+        encoded_matrix=(cols, encoded, partitions),
+        encoded_fov_m=encoded_fov,
         recon_matrix=(cols, rows, partitions),
         recon_fov_m=fov,
         limits=limits,

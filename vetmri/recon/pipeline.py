@@ -162,6 +162,8 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
     kspaces = grid_kspace(lines, header, remove_oversampling=options.remove_oversampling, use_all_averages=options.average)
     if options.remove_oversampling and header.readout_oversampling != 1:
         steps.append("readout oversampling removal")
+    if header.encoded_matrix[1] > header.recon_matrix[1]:  # cropped in _to_recon_matrix
+        steps.append("phase oversampling removal")
     if options.average and int(lines.counter("average").max()) > 0:
         steps.append("averaging")
     if model is not None:
