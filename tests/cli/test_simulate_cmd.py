@@ -93,7 +93,7 @@ def test_bad_files_get_one_sentence(run_vetmri, tmp_path):
     result = run_vetmri("simulate", "--seq", str(seq), "--phantom", str(bad_phantom), "--out", str(tmp_path / "o.h5"))
     assert result.returncode == 2 and "bad.toml" in result.stderr and "Traceback" not in result.stderr
     result = run_vetmri("simulate", "--seq", str(seq), "--phantom", "test_tubes", "--out", str(tmp_path / "o.h5"))
-    assert result.returncode == 2 and "not a readable Pulseq file" in result.stderr
+    assert result.returncode == 2 and "broken.seq is not a Pulseq file: it has no [VERSION] section" in result.stderr
     missing = run_vetmri("simulate", "--seq", str(tmp_path / "none.seq"), "--phantom", "test_tubes", "--out", str(tmp_path / "o.h5"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
 

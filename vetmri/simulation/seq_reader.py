@@ -21,7 +21,7 @@ import numpy as np
 from vetmri.errors import UserInputError
 from vetmri.scanner.profile import ScannerProfile
 
-__all__ = ["AdcEvent", "GradientMoment", "RfEvent", "SequenceEvents", "read_sequence"]
+__all__ = ["AdcEvent", "GradientMoment", "RfEvent", "SequenceEvents", "pulseq_file_problem", "read_sequence", "rf_area"]
 
 _COUNTER_LABELS = ("LIN", "PAR", "SLC", "AVG", "ECO", "REP", "SET", "SEG", "PHS")
 _FLAG_LABELS = ("NAV", "NOISE", "REF", "IMA")
@@ -192,14 +192,56 @@ def _infer_uses(rf_raw: list[dict], adc_starts: np.ndarray) -> list[str]:
     return uses
 
 
+def _uniform_step(t: np.ndarray) -> float | None:
+    """The sample step of a shape on a uniform raster whose samples sit at the centres of
+    their raster intervals (``(i + 0.5) dt``, a shape without a time shape), else None."""
+    if len(t) < 2:
+        return None
+    dt = float(t[1] - t[0])
+    if dt <= 0 or abs(t[0] - dt / 2) > 1e-3 * dt or np.ptp(np.diff(t)) > 1e-3 * dt:
+        return None
+    return dt
+
+
+def rf_area(signal: np.ndarray, t: np.ndarray) -> complex:
+    """Integral of an RF shape (cycles: flip angle / 2 pi) as Pulseq defines the shape.
+
+    A shape on the uniform raster holds each sample for its raster interval (a sum times
+    the step, the normalisation of pypulseq's ``make_sinc_pulse``, ``make_gauss_pulse``
+    and ``make_arbitrary_rf``); a shape with explicit sample times (a time shape, such as
+    the 2-point ``make_block_pulse``) is piecewise-linear between them (the trapezoidal
+    integral)."""
+    signal = np.asarray(signal, dtype=complex)
+    t = np.asarray(t, dtype=float)
+    if len(signal) == 0:
+        return 0j
+    step = _uniform_step(t)
+    if step is not None:
+        return complex(np.sum(signal) * step)
+    if len(signal) == 1:
+        return 0j
+    return complex(np.sum(0.5 * (signal[1:] + signal[:-1]) * np.diff(t)))
+
+
+def _on_uniform_grid(signal: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The shape on a uniform grid (a time shape interpolated linearly, at least 256 points
+    and no coarser than 1 us), for its small-tip profile."""
+    if _uniform_step(t) is not None or len(t) < 2:
+        return signal, t
+    duration = float(t[-1] - t[0])
+    n = max(256, int(math.ceil(duration / 1e-6)))
+    grid = t[0] + (np.arange(n) + 0.5) * duration / n
+    values = np.interp(grid, t, signal.real) + 1j * np.interp(grid, t, signal.imag)
+    return values, grid
+
+
 def _rf_properties(rf, pp) -> dict:
     """Flip angle, phase, use, offsets and small-tip profile of one RF event (time-independent)."""
     signal = np.asarray(rf.signal, dtype=complex)
     t = np.asarray(rf.t, dtype=float)
-    weights = np.gradient(t) if len(t) > 1 else np.array([getattr(rf, "shape_dur", 0.0)])
-    area = np.sum(signal * weights)
+    area = rf_area(signal, t)
     center = rf.center if hasattr(rf, "center") else pp.calc_rf_center(rf)[0]
-    freqs, profile_values, bandwidth = _small_tip_profile(signal, t)
+    freqs, profile_values, bandwidth = _small_tip_profile(*_on_uniform_grid(signal, t))
     return dict(
         offset=rf.delay + center, flip=2 * math.pi * abs(area),
         phase=float(rf.phase_offset + np.angle(area)), use=getattr(rf, "use", "undefined") or "undefined",
@@ -277,7 +319,20 @@ def _extension_labels(seq, extension: int, block_index: int) -> tuple[tuple[str,
         return tuple((lab.type, lab.label, int(lab.value)) for lab in (label or {}).values())
 
 
-def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
+def pulseq_file_problem(text: str) -> str | None:
+    """Why ``text`` is not a Pulseq file (a clause such as "it has no [BLOCKS] section"),
+    or None when it has the sections every Pulseq file has."""
+    if "\x00" in text[:4096]:
+        return "it is a binary file, not the text a Pulseq .seq file is"
+    sections = {line.strip().upper() for line in text.splitlines() if line.strip().startswith("[")}
+    if "[VERSION]" not in sections:
+        return "it has no [VERSION] section, which every Pulseq file starts with"
+    if "[BLOCKS]" not in sections:
+        return "it has no [BLOCKS] section, so it plays nothing"
+    return None
+
+
+def read_sequence(path: Path, profile: ScannerProfile, *, source: str | None = None) -> SequenceEvents:
     """Read and check a ``.seq`` file.
 
     Raises
@@ -285,22 +340,31 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
     UserInputError
         The file is missing, not a Pulseq file, has no ADC events, or exceeds the scanner's
         gradient limits.
+
+    Parameters
+    ----------
+    source : str, optional
+        The name to give the file in messages (the user's file when ``path`` is a copy).
     """
     import pypulseq as pp  # lazy: costs ~1.8 s
 
     path = Path(path)
     if not path.is_file():
         raise UserInputError(f"The sequence file {path} does not exist.")
+    name = source or str(path)
+    problem = pulseq_file_problem(path.read_text(errors="replace"))
+    if problem:
+        raise UserInputError(f"{name} is not a Pulseq file: {problem}; give a .seq file written by Sequence.write.")
     seq = pp.Sequence(system=pp.Opts(B0=profile.magnet.b0_t))
     try:
         seq.read(str(path))
-    except Exception as exc:  # pypulseq raises bare errors of many kinds on malformed files
+    except Exception:  # pypulseq raises bare errors of many kinds on malformed files
         raise UserInputError(
-            f"The sequence file {path} is not a readable Pulseq file ({type(exc).__name__}: {exc}); "
+            f"{name} is not a readable Pulseq file: its sections do not parse as Pulseq 1.x; "
             "write it with pypulseq's Sequence.write."
         ) from None
     if not seq.block_events:
-        raise UserInputError(f"The sequence file {path} has no blocks; it would acquire nothing.")
+        raise UserInputError(f"The sequence file {name} has no blocks; it would acquire nothing.")
 
     # Blocks with the same event IDs (RF, gradients, ADC) play the same events, and blocks
     # with the same extension ID carry the same labels: decode each distinct one once (the
@@ -348,7 +412,7 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
                          float(adc.freq_offset), block_index, counters, flags))
     t0 = float(np.cumsum(durations)[-1])
     if not adcs:
-        raise UserInputError(f"The sequence file {path} has no ADC events, so it acquires no data.")
+        raise UserInputError(f"The sequence file {name} has no ADC events, so it acquires no data.")
 
     times, amps, cums = [], [], []
     for axis in range(3):
@@ -356,7 +420,7 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
         cum = np.concatenate([[0.0], np.cumsum(0.5 * (gg[1:] + gg[:-1]) * np.diff(tt))]) if len(tt) else tt
         times.append(tt), amps.append(gg), cums.append(cum)
     moment = GradientMoment(tuple(times), tuple(amps), tuple(cums))
-    _gradient_limits(moment, profile, str(path))
+    _gradient_limits(moment, profile, name)
 
     adc_starts = np.array([a[0] for a in adcs])
     uses = _infer_uses(rf_raw, adc_starts)
