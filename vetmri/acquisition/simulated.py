@@ -199,7 +199,7 @@ class SimulatedBackend:
             path.write_text(seq_text)
             return prepare_sequence(path, self.phantom, profile=self.profile,
                                     options=self.options(adjustments, coil=coil), on_progress=progress,
-                                    source=source)
+                                    source=source or "The sequence sent to the scanner")
 
     def group_batches(self, run: SequenceRun, header: SeriesHeader, adjustments: Adjustments) -> Iterator[list[Acquisition]]:
         """Noise readouts first, then the imaging readouts of each slice group as soon as the
