@@ -81,7 +81,8 @@ def null_ti(t1: float, tr: float, te: float) -> float:
 class Case:
     """One sequence and what the signal equation expects of it.
 
-    ``kind``: se, tse, gre (contrast of the three test tubes) or stir, flair (a null in the
+    ``kind``: se, tse, gre (contrast of the three test tubes), bal (the GRE without spoiling,
+    balanced: no equation, a case the engine only flags) or stir, flair (a null in the
     fat and CSF phantom)."""
 
     kind: str
@@ -91,11 +92,12 @@ class Case:
 
     @property
     def name(self) -> str:
-        return f"{self.kind.upper()} {self.pulse}{'' if self.labels else ', no labels'}{'' if self.use else ', no use'}"
+        kind = "GRE unspoiled" if self.kind == "bal" else self.kind.upper()
+        return f"{kind} {self.pulse}{'' if self.labels else ', no labels'}{'' if self.use else ', no use'}"
 
 
-TR = {"se": 0.6, "tse": 3.0, "gre": 0.1, "stir": 3.0, "flair": 9.0}
-TE = {"se": 0.02, "tse": 0.02, "gre": 0.01, "stir": 0.02, "flair": 0.02}
+TR = {"se": 0.6, "tse": 3.0, "gre": 0.1, "bal": 0.1, "stir": 3.0, "flair": 9.0}
+TE = {"se": 0.02, "tse": 0.02, "gre": 0.01, "bal": 0.01, "stir": 0.02, "flair": 0.02}
 GRE_FLIP_DEG = 30.0
 TSE_ETL = 8
 
@@ -111,6 +113,8 @@ def expected(case: Case) -> np.ndarray:
         s = np.array([spin_echo(t1, t2, tr, 4.5 * te) for t1, t2 in TUBES])
     elif case.kind == "gre":
         s = np.array([spoiled_gre(t1, t2, tr, te, GRE_FLIP_DEG) for t1, t2 in TUBES])
+    elif case.kind == "bal":
+        return np.full(3, np.nan)
     else:
         return np.array([0.0])
     return s / s[1]
@@ -129,8 +133,9 @@ def measure(case: Case, folder: Path) -> tuple[np.ndarray, object]:
     quiet = EffectOptions(noise=False, b0_inhomogeneity=False)
     tr, te = TR[case.kind], TE[case.kind]
     common = dict(pulse=case.pulse, labels=case.labels, use=case.use, n=N, fov=FOV_M, tr=tr, te=te)
-    if case.kind in ("se", "tse", "gre"):
-        path = write_plain(folder / f"{case.kind}.seq", case.kind, etl=TSE_ETL, flip_deg=GRE_FLIP_DEG, **common)
+    if case.kind in ("se", "tse", "gre", "bal"):
+        kind, spoil = ("gre", False) if case.kind == "bal" else (case.kind, True)
+        path = write_plain(folder / f"{case.kind}.seq", kind, etl=TSE_ETL, flip_deg=GRE_FLIP_DEG, spoil=spoil, **common)
         result = simulate_sequence(path, load_phantom("test_tubes"), options=quiet)
         m = tube_means(foreign_image(result), FOV_M)
         return m / m[1], result

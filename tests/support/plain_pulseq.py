@@ -62,7 +62,8 @@ def write_plain(path: Path, kind: str, *, pulse: str = "sinc", labels: bool = Tr
     dwell = round(1 / (bw_per_px * n) / 1e-7) * 1e-7
     flat = math.ceil(n * dwell / RASTER_S) * RASTER_S
     gx = pp.make_trapezoid("x", flat_area=n * dk * flat / (n * dwell), flat_time=flat, system=sysopts)
-    adc = pp.make_adc(n, dwell=dwell, delay=gx.rise_time + (flat - n * dwell) / 2, system=sysopts)
+    adc_delay = round((gx.rise_time + (flat - n * dwell) / 2) / 1e-6) * 1e-6  # on the RF raster, as pypulseq asks
+    adc = pp.make_adc(n, dwell=dwell, delay=adc_delay, system=sysopts)
     gre = kind == "gre"
     exc_flip = math.radians(flip_deg) if gre else math.pi / 2
     duration = 1e-3 if pulse == "block" else 2e-3
