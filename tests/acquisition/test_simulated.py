@@ -118,7 +118,7 @@ def test_bad_sequence_text_is_refused_with_a_sentence(dog_head):
     plan = small_plan()
     backend = SimulatedBackend(dog_head)
     header = series_header(plan.series[5], backend.profile, index=5, species="dog", weight_kg=35.0)
-    with pytest.raises(UserInputError, match="not a readable Pulseq file"):
+    with pytest.raises(UserInputError, match="The sequence sent to the scanner is not a Pulseq file"):
         list(backend.run("this is not a Pulseq file\n[BLOCKS]\n1 2 3\n", header_to_xml(header), Adjustments()))
 
 
