@@ -5,8 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # `make run` keeps its settings, records and logs here, away from any real clinic data.
 DEV_HOME := $(CURDIR)/.vetmri-dev
-# Debian packages the test suite uses (DICOM peers, BART, tmux, ...).
-DEBIAN_PACKAGES := dcmtk dicom3tools orthanc
+# Debian packages the test suite uses (DICOM peers, BART, tmux, fuse3 for the power-cut tests, ...).
+DEBIAN_PACKAGES := dcmtk dicom3tools orthanc fuse3
 PYTEST_ARGS ?=
 
 .PHONY: run test test-full system-deps lint bench binary clean
