@@ -1,24 +1,3 @@
-"""The power-cut disk for the tests of this folder, and how many cuts each writer gets."""
+"""The power-cut disk for the tests of this folder."""
 
-from __future__ import annotations
-
-from pathlib import Path
-
-import pytest
-from powercut_fs import PowerCutDisk, fuse_missing
-
-
-@pytest.fixture
-def disk(tmp_path: Path):
-    """A power-cut disk: programs write under ``disk.mountpoint``, the test checks ``disk.backing``."""
-    problem = fuse_missing()
-    if problem:
-        pytest.fail(problem, pytrace=False)
-    with PowerCutDisk(tmp_path / "backing", tmp_path / "mount") as mounted:
-        yield mounted
-
-
-@pytest.fixture
-def full_run(request: pytest.FixtureRequest) -> bool:
-    """Whether ``pytest --full`` asked for the long runs (thousands of cuts)."""
-    return bool(request.config.getoption("--full"))
+from powercut_fixtures import disk, full_run  # noqa: F401
