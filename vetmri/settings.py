@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vetmri.atomicfile import atomic_write_text
+from vetmri.atomicfile import atomic_write_text, make_folders
 from vetmri.errors import UserInputError
 from vetmri.tomlfields import REQUIRED, TomlTable, read_toml_file
 
@@ -395,7 +395,7 @@ def _write_validated(path: Path, document: Any, environ: Mapping[str, str] | Non
     text = tomlkit.dumps(document)
     top = TomlTable.from_text(text, source=f"settings file {path}", hint=_HINT)
     settings = _parse(top, path, os.environ if environ is None else environ)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_folders(path.parent, mode=0o700)  # durable, as the file written into it
     atomic_write_text(path, text)
     return settings
 
