@@ -188,7 +188,7 @@ class RawExamWriter:
         return SeriesWriter(self, group_name)
 
     def _append(self, group_name: str, acquisitions: Sequence[Acquisition]) -> None:
-        self._check_room(sum(a.data.nbytes for a in acquisitions) + 400 * len(acquisitions))
+        self._check_room(2 * (sum(a.data.nbytes for a in acquisitions) + 400 * len(acquisitions)))  # file and journal
         records = np.empty((len(acquisitions),), dtype=self._record_dtype)
         for i, acquisition in enumerate(acquisitions):
             records[i]["head"] = np.frombuffer(acquisition_to_mrd(acquisition).getHead(), dtype=self._header_dtype)
