@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # `make run` keeps its settings, records and logs here, away from any real clinic data.
 DEV_HOME := $(CURDIR)/.vetmri-dev
 # Debian packages the test suite uses (DICOM peers, BART, tmux, ...).
-DEBIAN_PACKAGES := dcmtk dicom3tools orthanc
+DEBIAN_PACKAGES := dcmtk dicom3tools orthanc tmux
 PYTEST_ARGS ?=
 
 .PHONY: run test test-full system-deps lint bench binary clean
