@@ -175,6 +175,11 @@ def image_volume(volume: "ReconVolume") -> ImageVolume:
                 and np.allclose(other.column_direction, first.column_direction, atol=1e-6)):
             raise UserInputError("The slices of this series are not parallel; such a series cannot be one DICOM series.")
     spacing = volume.spacing_between_slices_m if volume.spacing_between_slices_m > 0 else first.slice_thickness_m
+    if len(volume.geometry) > 1:  # where the slices really are (the sequence places them on its own raster)
+        steps = np.diff(np.array([g.position_m for g in volume.geometry], dtype=float), axis=0)
+        measured = float(np.median(np.linalg.norm(steps, axis=1)))
+        if measured > 0 and abs(measured - spacing) <= 0.05 * spacing:
+            spacing = measured
     return ImageVolume(
         pixels=np.asarray(volume.magnitude, dtype=np.float32),
         positions_m=np.array([g.position_m for g in volume.geometry], dtype=float),

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from vetmri.records.store import RecordStore
     from vetmri.recon import ReconOptions
 
-__all__ = ["RecordedSeries", "RawExportResult", "guess_region", "write_raw_as_dicom"]
+__all__ = ["RecordedSeries", "RawExportResult", "check_same_animal", "guess_region", "write_raw_as_dicom", "write_series_images"]
 
 #: Words in series names that name a body region of the protocols.
 _REGION_WORDS = (
@@ -96,13 +96,18 @@ def guess_region(series_names: list[str]) -> str | None:
 
 
 def _study_for(store: "RecordStore", pet_id: str, study_id: str | None, region: str | None,
-               names: list[str], recorded: list[str]) -> tuple["StudyRecord", bool]:
+               names: list[str], recorded: list[str], raw: Path) -> tuple["StudyRecord", bool]:
     if study_id:
         study = store.study(study_id)
         if study.pet_id != store.pet(pet_id).id:
             raise UserInputError(f"Study {study.id} belongs to pet {study.pet_id}, not {pet_id}; check --pet and --study.")
         return study, False
     pet = store.pet(pet_id)
+    holder = _study_holding(store, raw)
+    if holder is not None:
+        if holder.pet_id != pet.id:
+            raise UserInputError(f"{raw} belongs to study {holder.id} of pet {holder.pet_id}, not to {pet.id}; check --pet.")
+        return holder, False
     planned = [s for s in store.studies_of_pet(pet.id) if s.status in ("planned", "scanning", "acquired")]
     if planned:
         return planned[0], False
@@ -110,6 +115,138 @@ def _study_for(store: "RecordStore", pet_id: str, study_id: str | None, region: 
     if not region:
         raise UserInputError("The raw data do not name the body region; give it with --region (such as brain or cervical_spine).")
     return store.add_study(pet.id, region, status="acquired"), True
+
+
+def _study_holding(store: "RecordStore", raw: Path) -> "StudyRecord | None":
+    """The study whose folder holds ``raw``, or whose series already came from the same
+    file (copied into its folder earlier): one exam is one study, filed once."""
+    data_dir = store.data_dir.resolve()
+    source = raw.resolve()
+    if source.is_relative_to(data_dir):
+        parts = source.relative_to(data_dir).parts
+        if len(parts) >= 2 and parts[0] == "studies":
+            return store.study_by_uid(parts[1])
+    for study in store.list_studies():
+        copy = store.data_dir / study.folder / "raw" / raw.name
+        if copy.exists() and copy.stat().st_size == source.stat().st_size and \
+                any(s.raw_file for s in store.series_of_study(study.id)):
+            return study
+    return None
+
+
+#: How far (relative) the weight in a raw header may be from the pet's recorded weight.
+WEIGHT_TOLERANCE = 0.35
+
+
+def check_same_animal(header, pet, *, source: str) -> None:
+    """Refuse raw data (or images) whose header names another species, or a weight far
+    from the pet's record: images are never filed under an animal other than the one
+    scanned.
+
+    Raises
+    ------
+    UserInputError
+        One sentence naming both animals.
+    """
+    from vetmri.protocols.species import load_species_catalog, normalise_species_name
+
+    species = (header.species or "").strip()
+    if species:
+        try:
+            scanned = load_species_catalog().find(species).name
+        except UserInputError:
+            scanned = normalise_species_name(species)
+        if scanned != pet.species:
+            raise UserInputError(f"{source} was scanned as a {scanned.replace('_', ' ')}, but {pet.id} ({pet.name}) is a "
+                                 f"{pet.species.replace('_', ' ')}; choose the pet that was scanned (--pet).")
+    weight = header.patient_weight_kg
+    recorded = pet.weight_kg
+    if weight and recorded and abs(weight - recorded) > WEIGHT_TOLERANCE * recorded:
+        raise UserInputError(f"{source} was planned for {weight:g} kg, but {pet.id} ({pet.name}) weighs {recorded:g} kg; "
+                             "choose the pet that was scanned (--pet), or record its new weight first.")
+
+
+def write_series_images(
+    images,
+    *,
+    store: "RecordStore",
+    study: "StudyRecord",
+    raw_file: str,
+    uid_root: str,
+    target_root: Path | None = None,
+    equipment: "Equipment | None" = None,
+    clinic: str = "",
+    sample_time_s: float | None = None,
+    context=None,
+    number: int | None = None,
+    description: str | None = None,
+    extra_parameters: dict | None = None,
+) -> list[RecordedSeries]:
+    """Write the reconstructed images of one raw series as DICOM series of ``study`` and
+    register each in the records (one DICOM series per image volume).
+
+    Parameters
+    ----------
+    images : SeriesImages
+        The reconstruction (its header names the sequence and the animal).
+    raw_file : str
+        The raw file as registered (relative to the data folder).
+    target_root : Path, optional
+        Folder of the series folders; by default ``<study folder>/dicom``.
+    number : int, optional
+        The Series Number of the first volume (the next free one by default).
+    description : str, optional
+        Series Description (the header's series name by default).
+    extra_parameters : dict, optional
+        Kept with the series record (e.g. the exam's series index).
+
+    Raises
+    ------
+    UserInputError
+        The header names another animal than the study's pet.
+    OperationFailedError
+        The files could not be written.
+    """
+    from vetmri.dicom.from_recon import acquisition_parameters, image_volume, key_parameters
+    from vetmri.dicom.from_records import animal_patient, body_part_for_region, dicom_study
+    from vetmri.dicom.study import Series
+    from vetmri.dicom.writer import series_folder_name, write_mr_series
+
+    context = context or store.study_context(study.id)
+    header = images.header
+    check_same_animal(header, context.pet, source=f"series '{images.group}'")
+    patient = animal_patient(context, clinic=clinic)
+    general = dicom_study(context.study)
+    data_dir = store.data_dir.resolve()
+    target_root = target_root if target_root is not None else store.data_dir / study.folder / "dicom"
+    used = {s.number for s in store.series_of_study(study.id)}
+    acquisition = acquisition_parameters(header, sample_time_s=sample_time_s)
+    base_name = description or header.series_name or images.group
+    recorded = []
+    for volume in images.volumes:
+        wanted = number if number is not None and number not in used and not recorded else max(used, default=0) + 1
+        used.add(wanted)
+        suffix = (f" echo {volume.contrast + 1}" if len(images.volumes) > 1 and volume.contrast else "") + \
+                 (f" rep {volume.repetition + 1}" if volume.repetition else "")
+        series_description = (base_name + suffix)[:64]
+        series = Series(
+            number=wanted, description=series_description, body_part=body_part_for_region(study.region),
+            acquisition=acquisition if not volume.contrast else _with_echo(acquisition, volume.echo_time_s),
+            protocol_name=(header.series_name or base_name)[:64],
+        )
+        folder = target_root / series_folder_name(series)
+        written = write_mr_series(patient, general, series, image_volume(volume), folder,
+                                  uid_root=uid_root, equipment=equipment)
+        resolved = folder.resolve()
+        dicom_folder = resolved.relative_to(data_dir).as_posix() if resolved.is_relative_to(data_dir) else ""
+        record = store.add_series(
+            study.id, series_description, number=wanted, parameters={**key_parameters(header), **(extra_parameters or {})},
+            series_uid=written.series_instance_uid, raw_file=raw_file, dicom_folder=dicom_folder,
+            image_count=len(written.paths),
+        )
+        recorded.append(RecordedSeries(record.id, images.group, wanted, series_description, folder,
+                                       len(written.paths), written.series_instance_uid))
+    return recorded
 
 
 def _registered_raw(store: "RecordStore", raw: Path, study: "StudyRecord") -> str:
@@ -176,10 +313,6 @@ def write_raw_as_dicom(
     OperationFailedError
         The files could not be written.
     """
-    from vetmri.dicom.from_recon import acquisition_parameters, image_volume, key_parameters
-    from vetmri.dicom.from_records import animal_patient, body_part_for_region, dicom_study
-    from vetmri.dicom.study import Series
-    from vetmri.dicom.writer import series_folder_name, write_mr_series
     from vetmri.rawdata import list_groups, read_series
     from vetmri.recon import ReconOptions, reconstruct_raw
 
@@ -192,45 +325,20 @@ def write_raw_as_dicom(
     chosen = groups or available
     raw_series = [read_series(raw, group) for group in chosen]
     study, created = _study_for(store, pet_id, study_id, region, [s.header.series_name or s.group for s in raw_series],
-                                [s.header.region for s in raw_series])
+                                [s.header.region for s in raw_series], raw)
     context = store.study_context(study.id)
-    patient = animal_patient(context, clinic=clinic)
-    general = dicom_study(study)
+    for series_raw in raw_series:
+        check_same_animal(series_raw.header, context.pet, source=f"{raw}, group '{series_raw.group}'")
     raw_file = _registered_raw(store, raw, study)
-    data_dir = store.data_dir.resolve()
     target_root = out_dir if out_dir is not None else store.data_dir / study.folder / "dicom"
-    used = {s.number for s in store.series_of_study(study.id)}
     recorded = []
     for series_raw in raw_series:
-        header = series_raw.header
         progress = None if on_progress is None else (lambda stage, fraction, g=series_raw.group: on_progress(g, stage, fraction))
         images = reconstruct_raw(series_raw, options or ReconOptions(), progress)
         dwell = series_raw.acquisitions[0].sample_time_s if series_raw.acquisitions else None
-        acquisition = acquisition_parameters(header, sample_time_s=dwell)
-        base_name = header.series_name or series_raw.group
-        for volume in images.volumes:
-            number = max(used, default=0) + 1
-            used.add(number)
-            suffix = (f" echo {volume.contrast + 1}" if len(images.volumes) > 1 and volume.contrast else "") + \
-                     (f" rep {volume.repetition + 1}" if volume.repetition else "")
-            description = (base_name + suffix)[:64]
-            series = Series(
-                number=number, description=description, body_part=body_part_for_region(study.region),
-                acquisition=acquisition if not volume.contrast else _with_echo(acquisition, volume.echo_time_s),
-                protocol_name=base_name[:64],
-            )
-            folder = target_root / series_folder_name(series)
-            written = write_mr_series(patient, general, series, image_volume(volume), folder,
-                                      uid_root=uid_root, equipment=equipment)
-            resolved = folder.resolve()
-            dicom_folder = resolved.relative_to(data_dir).as_posix() if resolved.is_relative_to(data_dir) else ""
-            record = store.add_series(
-                study.id, description, number=number, parameters=key_parameters(header),
-                series_uid=written.series_instance_uid, raw_file=raw_file, dicom_folder=dicom_folder,
-                image_count=len(written.paths),
-            )
-            recorded.append(RecordedSeries(record.id, series_raw.group, number, description, folder,
-                                           len(written.paths), written.series_instance_uid))
+        recorded += write_series_images(images, store=store, study=study, raw_file=raw_file, uid_root=uid_root,
+                                        target_root=target_root, equipment=equipment, clinic=clinic,
+                                        sample_time_s=dwell, context=context)
     study = store.set_study_status(study.id, "reconstructed")
     return RawExportResult(study=study, study_created=created, raw_file=raw_file, series=tuple(recorded))
 

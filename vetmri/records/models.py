@@ -27,7 +27,11 @@ __all__ = [
 ]
 
 SEXES = ("female", "male", "unknown")
-STUDY_STATUSES = ("planned", "scanning", "acquired", "reconstructed", "completed", "cancelled")
+#: ``planned`` (booked or set up), ``scanning`` (an exam runs), ``complete`` (every series
+#: acquired and written), ``incomplete`` (aborted or failed: ``status_reason`` says why; the
+#: exam can be resumed); ``acquired``, ``reconstructed`` and ``completed`` are kept for
+#: studies filed by hand (``vetmri recon --format dicom``) and imported ones.
+STUDY_STATUSES = ("planned", "scanning", "complete", "incomplete", "acquired", "reconstructed", "completed", "cancelled")
 SEND_STATUSES = ("pending", "sending", "sent", "failed")
 
 
@@ -177,6 +181,14 @@ class Study:
         Weight at the scan.
     folder : str
         The study folder, relative to the data folder (``studies/<uid>``).
+    status_reason : str
+        Why an ``incomplete`` study stopped (one sentence), else empty.
+    exam_started_at, exam_ended_at : str
+        ISO moments (UTC) of the first calibration and of the end of the last series.
+    anaesthesia_s : float or None
+        Time the animal lay in the bore for this exam (sum over runs, resumed ones too).
+    position : str
+        The animal's position (``sternal head first``, ...), empty when not recorded.
     """
 
     id: str
@@ -194,6 +206,11 @@ class Study:
     patient_id: str = ""
     folder: str = ""
     created_at: str = ""
+    status_reason: str = ""
+    exam_started_at: str = ""
+    exam_ended_at: str = ""
+    anaesthesia_s: float | None = None
+    position: str = ""
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -211,6 +228,11 @@ class Study:
             "patient_id": self.patient_id,
             "folder": self.folder,
             "created_at": self.created_at,
+            "status_reason": self.status_reason,
+            "exam_started_at": self.exam_started_at,
+            "exam_ended_at": self.exam_ended_at,
+            "anaesthesia_s": self.anaesthesia_s,
+            "position": self.position,
         }
 
     @classmethod
@@ -231,6 +253,11 @@ class Study:
             patient_id=doc.get("patient_id", ""),
             folder=doc.get("folder", ""),
             created_at=doc.get("created_at", ""),
+            status_reason=doc.get("status_reason", ""),
+            exam_started_at=doc.get("exam_started_at", ""),
+            exam_ended_at=doc.get("exam_ended_at", ""),
+            anaesthesia_s=doc.get("anaesthesia_s"),
+            position=doc.get("position", ""),
         )
 
 

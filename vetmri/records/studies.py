@@ -24,7 +24,8 @@ __all__ = ["STUDIES_FOLDER", "StudyRecords"]
 
 STUDIES_FOLDER = "studies"
 STUDY_FIELDS = ("region", "status", "plan_summary", "weight_kg", "operator", "referring_vet",
-                "referring_clinic", "study_date")
+                "referring_clinic", "study_date", "status_reason", "exam_started_at", "exam_ended_at",
+                "anaesthesia_s", "position")
 SERIES_FIELDS = ("description", "parameters", "series_uid", "raw_file", "dicom_folder", "image_count")
 _UID_CHARS = set("0123456789.")
 
@@ -106,6 +107,12 @@ class StudyRecords:
                 elif key == "weight_kg":
                     _, pet = self._doc("pets", doc["pet"], "pet")
                     doc[key] = None if value is None else check_weight(clean_species(pet["species"]), value)
+                elif key in ("exam_started_at", "exam_ended_at"):
+                    doc[key] = _moment_text(value, key.replace("_", " "))
+                elif key == "anaesthesia_s":
+                    doc[key] = _seconds(value)
+                elif key == "status_reason":
+                    doc[key] = clean_text(value, "status reason", max_length=500)
                 else:
                     limit = 2000 if key == "plan_summary" else 64
                     doc[key] = clean_text(value, key.replace("_", " "), max_length=limit, multiline=True)
@@ -240,6 +247,30 @@ def _range(date_from: str | date | None, date_to: str | date | None) -> tuple[da
     if low > high:
         raise UserInputError(f"The date range starts ({low}) after it ends ({high}); swap the dates.")
     return low, high
+
+
+def _moment_text(value: Any, what: str) -> str:
+    """An ISO 8601 moment with its time zone (or empty)."""
+    from datetime import datetime
+
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserInputError(f"The {what} {text!r} is not a date and time like 2026-12-06T14:02:00+00:00.") from None
+    if moment.tzinfo is None:
+        raise UserInputError(f"The {what} {text!r} has no time zone; add +00:00 for UTC.")
+    return moment.isoformat()
+
+
+def _seconds(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 7 * 86400:
+        raise UserInputError(f"The anaesthesia time must be seconds from 0 to a week, not {value!r}.")
+    return round(float(value), 1)
 
 
 def _required(text: str, what: str) -> str:

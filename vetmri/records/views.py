@@ -84,6 +84,13 @@ def show_record(store: RecordStore, record_id: str) -> tuple[dict[str, Any], lis
         study = store.study(record_id)
         series = store.series_of_study(study.id)
         lines = [study_line(study), f"  pet {study.pet_id}  Patient ID {study.patient_id}  folder {study.folder}"]
+        if study.status_reason:
+            lines.append(f"  stopped: {study.status_reason}")
+        lines += [f"  {label}: {value}" for label, value in (
+            ("exam started", study.exam_started_at), ("exam ended", study.exam_ended_at),
+            ("position", study.position)) if value]
+        if study.anaesthesia_s is not None:
+            lines.append(f"  in the bore: {study.anaesthesia_s / 60:.1f} min")
         lines += [f"  series {s.number}: {s.description} ({s.image_count} images)" for s in series]
         return {**record_dict(study), "series": [record_dict(s) for s in series]}, lines
     raise UserInputError(f"{record_id!r} is not an owner (O-...), pet (P-...) or study (S-...) id.")

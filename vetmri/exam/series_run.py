@@ -1,0 +1,268 @@
+"""The series of one exam run, one after another: sequence, raw file, live slices,
+final images, DICOM, records, send queue (used by :class:`vetmri.exam.session.ExamSession`)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vetmri.acquisition.contract import CALIBRATION_STEPS, Adjustments, ScanAborted, arrivals
+from vetmri.errors import OperationFailedError, UserInputError, VetmriError
+from vetmri.exam.events import (
+    CalibrationStepDone,
+    ExamProgress,
+    SeriesDone,
+    SeriesFailed,
+    SeriesStarted,
+    SliceImageReady,
+)
+from vetmri.exam.sequence_cache import SequenceCache
+from vetmri.exam.study_files import attempt_name, raw_path
+
+if TYPE_CHECKING:
+    from vetmri.exam.request import ExamRequest
+    from vetmri.exam.session import ExamSession
+    from vetmri.protocols.plan import ExamPlan, SeriesPlan
+    from vetmri.records.models import Study
+    from vetmri.scanner.profile import ScannerProfile
+
+__all__ = ["SeriesOutcome", "SeriesRunner", "calibration_results"]
+
+_log = logging.getLogger(__name__)
+_PROGRESS_EVERY_S = 0.1
+
+
+@dataclass(frozen=True)
+class SeriesOutcome:
+    """What one series of a run became.
+
+    Attributes
+    ----------
+    index : int
+        In the exam plan.
+    number : int
+        Series Number in the study (0 when nothing was written).
+    description : str
+    status : {"complete", "incomplete", "failed"}
+        ``incomplete``: cut short (its readouts are kept); ``failed``: acquired but its
+        images could not be written.
+    reason : str
+    images : int
+    dicom_dir : str
+    scan_time_s : float
+        Real scan time played (the part played, for a series cut short).
+    wall_time_s : float
+    dicom_after_last_readout_s : float
+    """
+
+    index: int
+    number: int
+    description: str
+    status: str
+    reason: str = ""
+    images: int = 0
+    dicom_dir: str = ""
+    scan_time_s: float = 0.0
+    wall_time_s: float = 0.0
+    dicom_after_last_readout_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "description": self.description, "status": self.status, "images": self.images,
+                "dicom_dir": self.dicom_dir, "index": self.index, "reason": self.reason,
+                "scan_time_s": round(self.scan_time_s, 2), "wall_time_s": round(self.wall_time_s, 2),
+                "dicom_after_last_readout_s": round(self.dicom_after_last_readout_s, 3)}
+
+
+def calibration_results(adjustments: Adjustments, larmor_hz: float) -> list[tuple[str, str]]:
+    """Each calibration step with what it found, in words."""
+    shim = ", ".join(f"{v:+.0f}" for v in adjustments.shim_hz_per_m)
+    words = {
+        "larmor": f"centre frequency {(larmor_hz + adjustments.f0_hz) / 1e6:.6f} MHz ({adjustments.f0_hz:+.0f} Hz)",
+        "noise": f"receiver noise {adjustments.noise_std:.3g} (1 s dwell), {len(adjustments.noise_covariance) or 1} channels",
+        "shim": f"linear shim x, y, z {shim} Hz/m",
+        "rf": f"RF scale {adjustments.rf_scale:.3f}",
+        "larmor_final": f"centre frequency after shimming {(larmor_hz + adjustments.f0_hz) / 1e6:.6f} MHz",
+    }
+    return [(step, words[step]) for step in CALIBRATION_STEPS]
+
+
+def _expected_readouts(plan: SeriesPlan) -> int:
+    from vetmri.acquisition.simulated import NOISE_READOUTS
+
+    p = plan.parameters
+    slices = 1 if p.sequence == "gre3d" else p.slices * (3 if p.sequence == "localizer" else 1)
+    return NOISE_READOUTS + plan.encoding.acquired * slices * p.averages
+
+
+class SeriesRunner:
+    """Runs the series of one exam run for a session (see the module docstring)."""
+
+    def __init__(self, session: ExamSession, *, study: Study, plan: ExamPlan, backend: Any, profile: ScannerProfile,
+                 request: ExamRequest) -> None:
+        self.session = session
+        self.store = session.store
+        self.settings = session.settings
+        self.study = study
+        self.plan = plan
+        self.backend = backend
+        self.profile = profile
+        self.request = request
+        self.adjustments: Adjustments | None = None
+        self.outcomes: list[SeriesOutcome] = []
+        self.folder = self.store.data_dir / study.folder
+        self.raw = raw_path(self.folder)
+        self.sequences = SequenceCache(session._cache_folder, profile)
+        self._writer = None
+        self._queued: list[str] = []
+        self._remaining_s = 0.0
+
+    # -- calibration -----------------------------------------------------------------------
+
+    def calibrate(self) -> Adjustments:
+        emit = self.session._emit
+        for index in range(min(1, len(self.plan.series))):
+            self.sequences.prefetch(self.plan.series[index])
+
+        def progress(fraction: float, message: str) -> None:
+            self._check_abort()
+            emit(ExamProgress(-1, fraction, 0.0, 0.0, self._remaining_s, message))
+
+        self.adjustments = self.backend.calibrate(on_progress=progress)
+        for n, (step, words) in enumerate(calibration_results(self.adjustments, self.profile.magnet.larmor_hz)):
+            emit(CalibrationStepDone(step, words, (n + 1) / len(CALIBRATION_STEPS)))
+        emit(CalibrationStepDone("done", "calibration done", 1.0))
+        return self.adjustments
+
+    # -- the series ------------------------------------------------------------------------
+
+    def run_all(self, indices: list[int]) -> list[SeriesOutcome]:
+        from vetmri.rawdata import RawExamWriter
+
+        self._remaining_s = sum(self.plan.series[i].scan_time_s for i in indices)
+        self._writer = RawExamWriter(self.raw)
+        for position, index in enumerate(indices):
+            if position + 1 < len(indices):
+                self.sequences.prefetch(self.plan.series[indices[position + 1]])
+            self._check_abort()
+            outcome = self._one(index)
+            self.outcomes.append(outcome)
+            self._remaining_s = max(0.0, self._remaining_s - self.plan.series[index].scan_time_s)
+            if outcome.status == "incomplete":
+                break  # cut short: the scanner or the disk stopped; the rest waits for a resume
+        return self.outcomes
+
+    def _one(self, index: int) -> SeriesOutcome:
+        from vetmri.acquisition.header import series_header
+        from vetmri.rawdata import header_to_xml, list_groups
+        from vetmri.recon.live_slices import LiveSlices
+
+        emit = self.session._emit
+        plan_i = self.plan.series[index]
+        t0 = time.monotonic()
+        sequence = self.sequences.get(plan_i)
+        name = attempt_name(plan_i.parameters.name, index, set(list_groups(self.raw)) if self.raw.exists() else set())
+        header = series_header(plan_i, self.profile, index=index, species=self.plan.species, weight_kg=self.plan.weight_kg,
+                               f0_hz=self.adjustments.f0_hz, region=self.plan.region)
+        header = replace(header, series_name=name)
+        number = max((s.number for s in self.store.series_of_study(self.study.id)), default=0) + 1
+        slices = header.limits.slice.maximum + 1 if header.limits.slice and not header.is_3d else header.encoded_matrix[2]
+        emit(SeriesStarted(index, number, name, sequence.duration_s, slices))
+        series_writer = self._writer.open_series(header)
+        live = LiveSlices(header, series_writer.group)
+        expected = _expected_readouts(plan_i)
+        last_report = 0.0
+        try:
+            for batch in arrivals(self.backend, sequence.text, header_to_xml(header), self.adjustments):
+                series_writer.extend(batch)
+                self._check_abort()
+                for image in live.add(batch):
+                    emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry))
+                now = time.monotonic()
+                if now - last_report >= _PROGRESS_EVERY_S:
+                    last_report = now
+                    self._progress(index, min(1.0, live.received / expected), sequence.duration_s, name)
+        except (ScanAborted, OperationFailedError, UserInputError) as exc:
+            reason = self.session._abort_reason if isinstance(exc, ScanAborted) or self.session.aborted else str(exc)
+            reason = reason or "The scanner stopped the scan."
+            fraction = min(1.0, live.received / expected)
+            emit(SeriesFailed(index, name, reason, series_writer.count))
+            return SeriesOutcome(index, 0, name, "incomplete", reason, scan_time_s=fraction * sequence.duration_s,
+                                 wall_time_s=time.monotonic() - t0)
+        last_readout = time.monotonic()
+        self._progress(index, 1.0, sequence.duration_s, name)
+        try:
+            images, missing = live.finish()
+            for image in missing:
+                emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry))
+            recorded = self._write_dicom(images, index, number, series_writer.group, live)
+        except VetmriError as exc:
+            emit(SeriesFailed(index, name, str(exc), series_writer.count))
+            return SeriesOutcome(index, 0, name, "failed", str(exc), scan_time_s=sequence.duration_s,
+                                 wall_time_s=time.monotonic() - t0)
+        after = time.monotonic() - last_readout
+        folder = recorded[0].folder if len(recorded) == 1 else recorded[0].folder.parent
+        count = sum(r.image_count for r in recorded)
+        emit(SeriesDone(index, recorded[0].number, name, count, folder, sequence.duration_s,
+                        time.monotonic() - t0, after, images.method))
+        return SeriesOutcome(index, recorded[0].number, name, "complete", "", count, str(folder), sequence.duration_s,
+                             time.monotonic() - t0, after)
+
+    def _write_dicom(self, images, index: int, number: int, group: str, live) -> list:
+        from vetmri.dicom.recon_export import write_series_images
+        from vetmri.dicom.study import Equipment
+
+        dwell = live.lines[0].sample_time_s if live.lines else None
+        raw_file = self.raw.relative_to(self.store.data_dir).as_posix()
+        recorded = write_series_images(
+            images, store=self.store, study=self.study, raw_file=raw_file, uid_root=self.settings.dicom.uid_root,
+            equipment=Equipment(station_name=self.settings.dicom.ae_title), sample_time_s=dwell, number=number,
+            extra_parameters={"exam_index": index, "raw_group": group},
+        )
+        for node in self._send_nodes():
+            for series in recorded:
+                job = self.store.enqueue_send(self.study.id, node, series_id=series.series_id)
+                self._queued.append(job.id)
+        return recorded
+
+    def _send_nodes(self) -> list[str]:
+        nodes = [n.name for n in self.settings.pacs if getattr(n, "auto_send", False)]
+        if self.request.send_to and self.request.send_to not in nodes:
+            nodes.append(self.request.send_to)
+        return nodes
+
+    def send_queued(self) -> None:
+        """Try the sends this run queued once now; a PACS that is down leaves them queued
+        (the queue retries them later)."""
+        if not self._queued:
+            return
+        from vetmri.dicom.send_queue import work_send_queue
+
+        try:
+            work_send_queue(self.store, self.settings, timeout_s=10.0)
+        except VetmriError as exc:
+            _log.info("the PACS send stays queued: %s", exc)
+        except Exception:
+            _log.exception("the PACS send stays queued after an unexpected error")
+
+    def _progress(self, index: int, fraction: float, duration_s: float, name: str) -> None:
+        series_left = (1.0 - fraction) * duration_s
+        planned = self.plan.series[index].scan_time_s
+        exam_left = max(0.0, self._remaining_s - planned) + series_left
+        total = sum(o.scan_time_s for o in self.outcomes) + fraction * duration_s + exam_left
+        done = total - exam_left
+        self.session._emit(ExamProgress(index, fraction, series_left, done / total if total else 1.0, exam_left, name))
+
+    def _check_abort(self) -> None:
+        if self.session.aborted:
+            raise ScanAborted(self.session._abort_reason)
+
+    def close(self) -> None:
+        self.sequences.close()
+        if self._writer is not None:
+            try:
+                self._writer.close()
+            except Exception:  # the file keeps what was flushed; closing a full disk's file may fail
+                _log.exception("closing the raw file %s", self.raw)
