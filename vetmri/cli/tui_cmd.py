@@ -21,8 +21,12 @@ def wants_tui() -> bool:
 def run_tui(args: argparse.Namespace | None = None) -> int:
     from vetmri.settings import load_settings
 
+    import logging
+
     load_settings()  # a broken settings file is one sentence here, not a crash screen
     from vetmri.tui.app import VetmriApp
+
+    logging.captureWarnings(True)  # library notices (pypulseq's) go to the log, not over the screen
 
     app = VetmriApp()
     app.run()

@@ -124,6 +124,32 @@ class ExamDraft:
         library = library or load_library()
         return applies_to(key, library.templates[self._series(index).key].sequence)
 
+    def region_selection(self, *, library: ProtocolLibrary | None = None) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """The draft as the exam use case takes it: indices into the region's own series
+        (in the draft's order) and ``INDEX:KEY=VALUE`` overrides on those indices.
+
+        Raises
+        ------
+        UserInputError
+            A series of the draft is not one of the region's protocol (it can be planned,
+            but an exam acquires the region's series only).
+        """
+        library = library or load_library()
+        own = list(library.protocol(self.species).region(self.region).series)
+        used: set[int] = set()
+        indices: list[int] = []
+        overrides: list[str] = []
+        for item in self.series:
+            free = [i for i, key in enumerate(own) if key == item.key and i not in used]
+            if not free:
+                name = library.templates[item.key].name
+                raise UserInputError(f"{name} is not part of the {self.region} protocol, so the exam cannot "
+                                     "acquire it; remove it, or plan it with 'vetmri protocols show'.")
+            used.add(free[0])
+            indices.append(free[0])
+            overrides += [f"{free[0]}:{k}={v}" for k, v in item.settings]
+        return tuple(indices), tuple(overrides)
+
     def _series(self, index: int) -> DraftSeries:
         if not 0 <= index < len(self.series):
             raise UserInputError(f"There is no series {index}; this exam has series 0 to {len(self.series) - 1}.")

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from vetmri.tui.commands import VetmriCommands
 from vetmri.tui.context import CoreContext
+from vetmri.tui.exam_worker import ExamRunner
 from vetmri.tui.failures import failure_sentence
 from vetmri.tui.styles import stylesheet
 from vetmri.tui.widgets.status_header import HeaderState, StatusHeader
@@ -28,7 +29,7 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 STATUS_INTERVAL_S = 30.0
 
 
-class VetmriApp(App[int]):
+class VetmriApp(ExamRunner, App[int]):
     """The front desk and the console of the scanner.
 
     Parameters
@@ -156,25 +157,22 @@ class VetmriApp(App[int]):
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
-    def open_exam_setup(self, pet_id: str) -> None:
-        """The exam set-up of the pet ``pet_id``."""
+    def open_exam_setup(self, pet_id: str, *, start: bool = False, training: bool = False) -> None:
+        """The exam set-up of the pet ``pet_id`` (``start``: start it once planned)."""
         from vetmri.tui.screens.exam_setup import ExamSetupScreen
 
-        self.push_screen(ExamSetupScreen(pet_id))
+        self.push_screen(ExamSetupScreen(pet_id, start=start, training=training))
 
     def action_demo_exam(self) -> None:
         self.find_demo_pet()
 
-    @work(thread=True, exclusive=True, group="demo", exit_on_error=False, name="finding the demo pet")
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False, name="the demo exam")
     def find_demo_pet(self) -> None:
-        from vetmri.errors import UserInputError
+        from vetmri.exam import demo_pet
 
         with self.context.store() as store:
-            hits = store.search("demo", limit=1)
-        if not hits:
-            raise UserInputError("There is no demo pet in the records; register a pet called Demo "
-                                 "(or run 'make run', which adds one).")
-        self.call_from_thread(self.open_exam_setup, hits[0].pet.id)
+            pet = demo_pet(store)
+        self.call_from_thread(self.open_exam_setup, pet.id, start=True, training=True)
 
     def action_send_queue(self) -> None:
         self.send_queue()

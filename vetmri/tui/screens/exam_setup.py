@@ -18,6 +18,7 @@ from vetmri.errors import VetmriError
 from vetmri.tui.screens.base import CoreScreen
 from vetmri.tui.styles import stylesheet
 from vetmri.tui.widgets.plan_table import PlanTable, cell_values, minutes
+from vetmri.tui.widgets.progress_line import ProgressLine
 from vetmri.tui.widgets.status_header import StatusHeader
 
 __all__ = ["ExamSetupScreen", "RECUMBENCIES"]
@@ -37,6 +38,7 @@ class ExamSetupScreen(CoreScreen):
         Binding("x", "remove", "Remove"),
         Binding("left_square_bracket", "move(-1)", "Up", key_display="["),
         Binding("right_square_bracket", "move(1)", "Down", key_display="]"),
+        Binding("s", "start", "Start"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
@@ -50,7 +52,9 @@ and the planner says why a value cannot be honoured (the minimum TE of the seque
 gradients, the bore); `enter` keeps it (marked `*`), `escape` drops it, an empty value
 gives it back to the planner. `a` adds a series, `x` removes one, `[` and `]` move it.
 The total is the scan time of all series against the protocol's anaesthesia budget.
-Recumbency and head or tail first are recorded with the study.
+Recumbency and head or tail first are recorded with the study. `s` starts the exam on the
+configured scanner; it keeps running when you leave this screen (the header shows it), and
+`ctrl+q` asks before aborting it.
 """
 
     class PlanReady(Message):
@@ -70,9 +74,11 @@ Recumbency and head or tail first are recorded with the study.
             self.regions = regions
             self.templates = templates
 
-    def __init__(self, pet_id: str) -> None:
+    def __init__(self, pet_id: str, *, start: bool = False, training: bool = False) -> None:
         super().__init__()
         self.pet_id = pet_id
+        self._start_when_planned = start
+        self.training = training
         self.pet = None
         self.draft = None
         self.plan = None
@@ -94,6 +100,7 @@ Recumbency and head or tail first are recorded with the study.
                 yield Input(id="edit-value")
             yield Label("", id="explain")
             yield Label("", id="total")
+            yield ProgressLine("", id="progress")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -162,6 +169,9 @@ Recumbency and head or tail first are recorded with the study.
         edited = {(i, k) for i, s in enumerate(self.draft.series) for k, _ in s.settings}
         self.query_one(PlanTable).show_plan(self.plan, edited=edited)
         self._show_total()
+        if self._start_when_planned:
+            self._start_when_planned = False
+            self.action_start()
 
     def _show_total(self) -> None:
         plan = self.plan
@@ -284,6 +294,23 @@ Recumbency and head or tail first are recorded with the study.
         index = table.selected_index
         self.replan(self.draft.moved(index, offset), "show")
         table.move_cursor(row=max(0, min(len(self.draft.series) - 1, index + offset)))
+
+    def action_start(self) -> None:
+        """Start the exam as planned here, through the exam use case."""
+        if self.draft is None or self.pet is None:
+            self.notify("The plan is not ready yet.", severity="warning")
+            return
+        from vetmri.exam import ExamRequest
+
+        try:
+            indices, overrides = self.draft.region_selection()
+            request = ExamRequest(pet_id=self.pet.id, region=self.draft.region, series=indices,
+                                  overrides=overrides, position=" ".join(self.position), training=self.training)
+        except VetmriError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if self.app.start_exam(request):  # type: ignore[attr-defined]
+            self.query_one(ProgressLine).update(f"Starting the exam of {self.pet.name} ...")
 
     @property
     def position(self) -> tuple[str, str]:

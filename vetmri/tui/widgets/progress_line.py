@@ -41,6 +41,10 @@ class ProgressLine(Static):
         self.drawn = 0
 
     def on_progress_line_progress(self, message: "ProgressLine.Progress") -> None:
+        self.show(message)
+
+    def show(self, message: "ProgressLine.Progress") -> None:
+        """Draw one report."""
         self.drawn += 1
         filled = int(round(max(0.0, min(1.0, message.fraction)) * 10))
         self.update(f"{'█' * filled}{'░' * (10 - filled)} {message.text}")
