@@ -26,7 +26,11 @@ def run_tui(args: argparse.Namespace | None = None) -> int:
     load_settings()  # a broken settings file is one sentence here, not a crash screen
     from vetmri.tui.app import VetmriApp
 
-    logging.captureWarnings(True)  # library notices (pypulseq's) go to the log, not over the screen
+    # Library notices (pypulseq's) go to the log file, never over the screen.
+    logging.captureWarnings(True)
+    notices = logging.getLogger("py.warnings")
+    notices.propagate = False
+    notices.handlers = list(logging.getLogger("vetmri").handlers) or [logging.NullHandler()]
 
     app = VetmriApp()
     app.run()
