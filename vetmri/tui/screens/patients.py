@@ -9,7 +9,7 @@ microchip, Patient ID; accents ignored).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -114,7 +114,8 @@ opens the highlighted pet; `e` sets up an exam for it.
         rows = []
         for item in items:
             start = starts.get(item.study.study_uid)
-            when = start.strftime("%H:%M") if start else item.study.study_date.strftime("%d %b")
+            when = start.strftime("%H:%M") if start else (
+                "today" if item.study.study_date == date.today() else item.study.study_date.strftime("%d %b"))
             rows.append((item.pet.id, (when, item.pet.name, item.pet.species, item.pet.breed or "-",
                                        _kg(item.pet.weight_kg), item.owner.name, item.study.region,
                                        item.study.status)))

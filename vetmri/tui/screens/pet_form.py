@@ -94,6 +94,7 @@ class PetFormScreen(CoreScreen):
         Binding("escape", "cancel", "Cancel"),
         Binding("question_mark", "app.help", "Help", key_display="?", show=False),
         Binding("f1", "app.help", "Help", key_display="F1"),
+        Binding("down", "owner_choices", "Owners found", show=False, priority=True),
     ]
     HELP = """
 ## Register / edit
@@ -261,6 +262,17 @@ free text and the images get no breed code. `ctrl+s` saves.
         if owner is not None:
             self._choose_owner(owner)
             self.query_one("#name", Input).focus()
+
+    def action_owner_choices(self) -> None:
+        """``down`` in the owner's name goes to the owners found (elsewhere, the next field)."""
+        choices = self.query_one("#owner-choices", OptionList)
+        if choices.has_focus:
+            choices.action_cursor_down()
+        elif self.query_one("#owner-name", Input).has_focus and choices.display:
+            choices.focus()
+            choices.highlighted = 0
+        else:
+            self.focus_next()
 
     def _choose_owner(self, owner) -> None:
         self.owner_id = owner.id
