@@ -48,6 +48,9 @@ class StatusHeader(Static):
         self.update_line()
         self.set_interval(1.0, self.update_line)
 
+    def on_resize(self) -> None:
+        self.update_line()
+
     def update_line(self) -> None:
         app = self.app
         state: HeaderState = getattr(app, "header_state", HeaderState())
