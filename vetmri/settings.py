@@ -8,6 +8,7 @@ file means all defaults. Sections::
     [scanner]     backend = "sim" | "link", address = "host:port", profile = path
     [dicom]       ae_title = our AE title, uid_root = root of the UIDs we make
     [pacs.NAME]   ae_title, host, port of each PACS node we may send to
+    [tui]         theme = "dark" | "light", station = name shown in the terminal UI's header
 
 Every problem is a :class:`~vetmri.errors.UserInputError` naming the file and the key.
 """
@@ -34,6 +35,7 @@ __all__ = [
     "RecordsSettings",
     "ScannerSettings",
     "Settings",
+    "TuiSettings",
     "load_settings",
     "parse_host_port",
     "set_setting",
@@ -49,6 +51,8 @@ _HINT = "fix it in that file or with 'vetmri settings set KEY VALUE' (a PACS nod
 _AE_TITLE = re.compile(r"^[\x20-\x5b\x5d-\x7e]{1,16}$")  # printable ASCII without backslash
 _UID = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
 _NODE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+#: The colour themes of the terminal UI.
+THEMES = ("dark", "light")
 #: Longest UID root we accept: leaves 24 characters of the 64 for what we append.
 UID_ROOT_MAX_LENGTH = 40
 
@@ -130,6 +134,22 @@ class RecordsSettings:
 
 
 @dataclass(frozen=True)
+class TuiSettings:
+    """The terminal UI.
+
+    Attributes
+    ----------
+    theme : {"dark", "light"}
+        The colour theme (the UI remembers the last one chosen).
+    station : str
+        The clinic or station name shown in the header; empty shows the AE title.
+    """
+
+    theme: str = "dark"
+    station: str = ""
+
+
+@dataclass(frozen=True)
 class PacsNode:
     """A DICOM peer we may send to or query.
 
@@ -171,6 +191,7 @@ class Settings:
     dicom: DicomSettings
     pacs: tuple[PacsNode, ...] = ()
     records: RecordsSettings = RecordsSettings()
+    tui: TuiSettings = TuiSettings()
 
     def pacs_node(self, name: str) -> PacsNode:
         """The PACS node called ``name``.
@@ -202,6 +223,7 @@ class Settings:
                 n.name: {"ae_title": n.ae_title, "host": n.host, "port": n.port} for n in self.pacs
             },
             "records": {"backups_kept": self.records.backups_kept},
+            "tui": {"theme": self.tui.theme, "station": self.tui.station},
         }
 
 
@@ -305,6 +327,15 @@ def _parse(top: TomlTable, path: Path, environ: Mapping[str, str]) -> Settings:
     )
     section.reject_unknown_keys()
 
+    section = top.table("tui", required=False)
+    station = section.string("station", default=TuiSettings.station, allow_empty=True)
+    if len(station) > 64 or any(ord(c) < 32 for c in station):
+        raise section.error("station", f"must be a name of at most 64 characters, not {station!r}")
+    tui = TuiSettings(
+        theme=section.string("theme", default=TuiSettings.theme, choices=THEMES), station=station.strip()
+    )
+    section.reject_unknown_keys()
+
     nodes = []
     for name, node_table in sorted(top.named_tables("pacs").items()):
         if not _NODE_NAME.match(name):
@@ -319,7 +350,8 @@ def _parse(top: TomlTable, path: Path, environ: Mapping[str, str]) -> Settings:
         )
         node_table.reject_unknown_keys()
     top.reject_unknown_keys()
-    return Settings(path=path, data=data, scanner=scanner, dicom=dicom, pacs=tuple(nodes), records=records)
+    return Settings(path=path, data=data, scanner=scanner, dicom=dicom, pacs=tuple(nodes), records=records,
+                    tui=tui)
 
 
 def _relative_to(settings_file: Path, text: str) -> Path:
@@ -362,6 +394,8 @@ _KEY_FORMS = (
     "pacs.NAME.host",
     "pacs.NAME.port",
     "records.backups_kept",
+    "tui.theme",
+    "tui.station",
 )
 
 

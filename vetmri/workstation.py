@@ -14,7 +14,7 @@ from vetmri.resources import DATA_FOLDERS, data_folder, where_running
 from vetmri.scanner.profile import ScannerProfile, load_profile
 from vetmri.settings import PacsNode, Settings, load_settings
 
-__all__ = ["WorkstationStatus", "workstation_status"]
+__all__ = ["ScannerCheck", "WorkstationStatus", "check_scanner", "workstation_status"]
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,55 @@ def workstation_status(settings: Settings | None = None) -> WorkstationStatus:
         log_path=log_file_path(settings.data.dir),
         data_folders={name: data_folder(name) for name in DATA_FOLDERS},
     )
+
+
+@dataclass(frozen=True)
+class ScannerCheck:
+    """Whether the scanner the settings name answers.
+
+    Attributes
+    ----------
+    backend : {"sim", "link"}
+    address : str
+        ``host:port`` of the link ("" for the simulator).
+    answers : bool
+        The simulator always answers; a link when its hello came back.
+    detail : str
+        One sentence: what answered, or why it did not.
+    """
+
+    backend: str
+    address: str
+    answers: bool
+    detail: str
+
+    @property
+    def summary(self) -> str:
+        """A few words for a status line (``"simulated"``, ``"link 10.0.0.5:9002 answers"``)."""
+        if self.backend == "sim":
+            return "simulated"
+        return f"link {self.address} {'answers' if self.answers else 'not answering'}"
+
+
+def check_scanner(settings: Settings | None = None, *, timeout_s: float = 3.0) -> ScannerCheck:
+    """Connect to the configured scanner, say hello and hang up (the connection test).
+
+    Never raises for a scanner that does not answer: the reason is in :attr:`ScannerCheck.detail`.
+    """
+    from vetmri.errors import VetmriError
+
+    settings = load_settings() if settings is None else settings
+    scanner = settings.scanner
+    if scanner.backend == "sim":
+        return ScannerCheck("sim", "", True, "The built-in simulated scanner is ready.")
+    from vetmri.acquisition.link.backend import LinkBackend
+
+    try:
+        backend = LinkBackend.connect(scanner.address, connect_timeout_s=timeout_s, timeout_s=timeout_s)
+    except VetmriError as exc:
+        return ScannerCheck("link", scanner.address, False, str(exc))
+    try:
+        detail = f"The scanner at {scanner.address} answers ({backend.software}, profile {backend.profile.name})."
+    finally:
+        backend.close()
+    return ScannerCheck("link", scanner.address, True, detail)

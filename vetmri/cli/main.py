@@ -32,6 +32,7 @@ from vetmri.cli import (
     sim_server_cmd,
     simulate_cmd,
     status_cmd,
+    tui_cmd,
     worklist_cmd,
 )
 from vetmri.errors import UserInputError, VetmriError
@@ -43,6 +44,7 @@ log = logging.getLogger("vetmri.cli")
 #: The modules that add sub-commands, in the order of ``vetmri --help``.
 COMMAND_MODULES = (
     status_cmd,
+    tui_cmd,
     scanner_cmd,
     settings_cmd,
     protocols_cmd,
@@ -72,7 +74,8 @@ def build_parser() -> CommandLineParser:
     parser = CommandLineParser(
         prog="vetmri",
         description="Workstation for the 0.2 T veterinary MRI scanner. "
-        "Without a command it shows the workstation's status.",
+        "Without a command it opens the terminal UI in a terminal, and shows the "
+        "workstation's status otherwise (vetmri status).",
     )
     parser.add_argument("--version", action="version", version=f"vetmri {__version__}")
     parser.add_argument(
@@ -126,7 +129,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.log_path:
             print(_log_path())
             return 0
-        handler = getattr(args, "handler", status_cmd.show_status)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            handler = tui_cmd.run_tui if tui_cmd.wants_tui() else status_cmd.show_status
         _start_logging()
         return int(handler(args) or 0)
     except VetmriError as exc:

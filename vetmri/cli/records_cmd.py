@@ -123,6 +123,22 @@ def _weight(text: str | None) -> float | None:
     return None if text is None else parse_weight_kg(text)
 
 
+def _breed(species: str, typed: str | None) -> str:
+    """The breed to store: the DICOM breed table's name when it matches (a note on stderr
+    says what was recorded, or that the breed stays free text)."""
+    import sys
+
+    from vetmri.dicom.breeds import match_breed
+    from vetmri.records.validation import clean_species
+
+    if not typed or not typed.strip():
+        return ""
+    match = match_breed(clean_species(species).name, typed)
+    if match.note:
+        print(f"note: {match.note}", file=sys.stderr)
+    return match.name
+
+
 def _emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
     from vetmri.cli.output import print_json
 
@@ -146,9 +162,10 @@ def _add_pet(args: argparse.Namespace) -> int:
     from vetmri.records.views import pet_dict, pet_line
 
     weight = _weight(args.weight)
+    breed = _breed(args.species, args.breed)
     with _open() as store:
         pet = store.add_pet(
-            args.owner, args.name, args.species, weight, breed=args.breed or "", sex=args.sex or "unknown",
+            args.owner, args.name, args.species, weight, breed=breed, sex=args.sex or "unknown",
             neutered=args.neutered, birth_date=args.dob, microchip=args.microchip or "",
             markings=args.markings or "", alerts=args.alert or (),
         )
@@ -178,6 +195,8 @@ def _edit(args: argparse.Namespace) -> int:
                  "neutered": "neutered", "dob": "birth_date", "microchip": "microchip",
                  "markings": "markings", "alert": "alerts"}
         changes = {field: getattr(args, flag) for flag, field in names.items() if getattr(args, flag) is not None}
+        if args.breed is not None:
+            changes["breed"] = _breed(args.species or store.pet(args.id).species, args.breed)
         pet = store.edit_pet(args.id, **changes) if changes else store.pet(args.id)
         if args.weight is not None:
             pet = store.record_weight(pet.id, _weight(args.weight), day=args.weighed_on)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from vetmri.dicom.patient import Code, Species
 from vetmri.errors import UserInputError
 
-__all__ = ["KNOWN_SPECIES", "breed_code", "species_by_code", "species_from_name"]
+__all__ = ["KNOWN_SPECIES", "breed_code", "breed_index", "species_by_code", "species_from_name"]
 
 #: Common names (and synonyms) -> the CID 7454 concept keyword in pydicom, or a Latin
 #: description for species outside that context group.
@@ -99,7 +99,8 @@ def _normalise_breed(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _breed_index() -> dict[str, tuple[Code, ...]]:
+def breed_index() -> dict[str, tuple[Code, ...]]:
+    """Every CID 7480 breed: its normalised name -> the codes of that name (one per species)."""
     from pydicom.sr._cid_dict import cid_concepts
 
     index: dict[str, list[Code]] = {}
@@ -112,16 +113,13 @@ def _breed_index() -> dict[str, tuple[Code, ...]]:
 def breed_code(species: Species, breed: str) -> Code | None:
     """The CID 7480 code of ``breed`` for ``species``, or None when DICOM has none.
 
-    ``"Labrador retriever"`` for a dog finds "Labrador retriever dog breed"; a name that
-    several species share (Siamese cat, Siamese pig) is resolved by the species.
+    ``"Labrador retriever"`` (or ``"Labrador"``, an alias or unambiguous beginning; see
+    :func:`vetmri.dicom.breeds.match_breed`) for a dog finds "Labrador retriever dog
+    breed"; a name that several species share (Siamese cat, Siamese pig) is resolved by
+    the species.
     """
+    from vetmri.dicom.breeds import match_breed
+
     if not breed.strip():
         return None
-    candidates = _breed_index().get(_normalise_breed(breed), ())
-    noun = _BREED_NOUN.get(species.common_name)
-    if noun is not None:
-        others = set(_BREED_NOUN.values()) - {noun}
-        own = [c for c in candidates if noun in c.meaning.lower().split()]
-        neutral = [c for c in candidates if not others.intersection(c.meaning.lower().split())]
-        candidates = tuple(own or neutral)
-    return candidates[0] if len(candidates) == 1 else None
+    return match_breed(species.common_name or species.description, breed).code

@@ -122,10 +122,23 @@ def _fit_exam_budget(series: list[SeriesPlan], free: list[bool], budget: Budget,
     return series
 
 
+def _series_keys(library: ProtocolLibrary, own: Sequence[str], wanted: Sequence[str] | None) -> Sequence[str]:
+    if wanted is None:
+        return own
+    if not wanted:
+        raise UserInputError("An exam needs at least one series; add one.")
+    unknown = [k for k in wanted if k not in library.templates]
+    if unknown:
+        raise UserInputError(f"There is no series template {unknown[0]!r}; choose one of "
+                             f"{', '.join(sorted(library.templates))}.")
+    return wanted
+
+
 def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None = None,
               skull: str | None = None, overrides: Sequence[Override] = (),
               max_exam_min: float | None = None, max_series_min: float | None = None,
-              profile: ScannerProfile | None = None, library: ProtocolLibrary | None = None) -> ExamPlan:
+              profile: ScannerProfile | None = None, library: ProtocolLibrary | None = None,
+              series_keys: Sequence[str] | None = None) -> ExamPlan:
     """Plan the series of an exam for one animal and region.
 
     Parameters
@@ -140,6 +153,9 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
         Parameter overrides (:func:`vetmri.protocols.overrides.parse_override`).
     max_exam_min, max_series_min : float, optional
         Anaesthesia budget instead of the protocol's.
+    series_keys : sequence of str, optional
+        The series templates to plan, in this order, instead of the region's own list
+        (the operator added, removed or reordered series).
 
     Raises
     ------
@@ -164,7 +180,7 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
     factors = protocol.skull_types.get(skull_type, (1.0, 1.0, 1.0)) if (
         skull_type and the_region.skull_dependent) else (1.0, 1.0, 1.0)
     animal = AnimalGeometry.of(the_region, weight_kg, factors, library.geometry, profile.magnet.dsv_m)
-    templates = [library.templates[key] for key in the_region.series]
+    templates = [library.templates[key] for key in _series_keys(library, the_region.series, series_keys)]
     per_series = resolve_overrides(overrides, [t.sequence for t in templates], [t.name for t in templates])
     rasters = rasters_of(profile)
     covers = {axis: signal_cover_m(animal.body, axis, coil.length_m, coil.inner_diameter_m,

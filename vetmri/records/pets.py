@@ -11,7 +11,7 @@ from typing import Any
 
 from vetmri.errors import UserInputError
 from vetmri.records.ids import format_id, parse_id, patient_id_for
-from vetmri.records.index import digits_of, key_of
+from vetmri.records.index import digits_of, key_of, normalise_text
 from vetmri.records.models import Owner, Pet, SearchHit, WeightEntry
 from vetmri.records.validation import (
     check_weight,
@@ -242,6 +242,44 @@ class PetRecords:
             pet = self.pet(key)
             hits.append(SearchHit(pet, self.owner(pet.owner_id)))
         return hits
+
+    def search_owners(self, text: str, *, limit: int = 10) -> list[Owner]:
+        """Owners whose name holds every word of ``text`` (partially, accents ignored) or
+        whose phone holds its digits; the form that registers a pet finds the owner so."""
+        self._fresh()
+        query = normalise_text(clean_text(text, "search text"))
+        if not query:
+            return []
+        digits = digits_of(text)
+        keys = set()
+        for key, name in self._index.owner_names.items():
+            if all(word in name for word in query.split()):
+                keys.add(key)
+        if len(digits) >= 3:
+            keys |= {k for k, phone in self._index.owner_phones.items() if digits in phone}
+        ordered = sorted(keys, key=lambda k: (self._index.owner_names.get(k, ""), int(k)))[:limit]
+        return [self.owner(format_id("owners", int(k))) for k in ordered]
+
+    def possible_duplicates(self, name: str, owner_id: str | None, microchip: str = "",
+                            *, ignore_pet_id: str | None = None) -> list[Pet]:
+        """Pets that may be the one being registered: the same name with the same owner,
+        or the same microchip."""
+        self._fresh()
+        found: set[str] = set()
+        chip = ""
+        try:
+            chip = clean_microchip(microchip)
+        except UserInputError:
+            pass
+        if chip and chip in self._index.pet_by_microchip:
+            found.add(self._index.pet_by_microchip[chip])
+        wanted = normalise_text(name or "")
+        if wanted and owner_id:
+            owner_key = key_of(owner_id)
+            found |= {k for k in self._index.pets_by_owner.get(owner_key, ()) if self._index.pet_names.get(k) == wanted}
+        if ignore_pet_id:
+            found.discard(key_of(ignore_pet_id))
+        return [self.pet(format_id("pets", int(k))) for k in sorted(found, key=int)]
 
     def merge_pets(self, keep_id: str, duplicate_id: str) -> Pet:
         """Merge a duplicate record into ``keep_id`` and delete the duplicate.

@@ -242,8 +242,8 @@ class StudyRecords:
 
 
 def _range(date_from: str | date | None, date_to: str | date | None) -> tuple[date, date]:
-    low = parse_day(date_from, "start date") or date(1900, 1, 1)
-    high = parse_day(date_to, "end date") or date.today()
+    low = parse_day(date_from, "start date", allow_future=True) or date(1900, 1, 1)
+    high = parse_day(date_to, "end date", allow_future=True) or date.max
     if low > high:
         raise UserInputError(f"The date range starts ({low}) after it ends ({high}); swap the dates.")
     return low, high

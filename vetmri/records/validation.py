@@ -106,8 +106,13 @@ def clean_microchip(text: str | None) -> str:
     return cleaned
 
 
-def parse_day(value: str | date | None, what: str, *, today: date | None = None, required: bool = False) -> date | None:
-    """A day as ``YYYY-MM-DD`` (or a date), not in the future and not before 1900."""
+def parse_day(value: str | date | None, what: str, *, today: date | None = None, required: bool = False,
+              allow_future: bool = False) -> date | None:
+    """A day as ``YYYY-MM-DD`` (or a date), not before 1900 and not in the future.
+
+    ``allow_future=True`` accepts a day after today: the end of a search range may lie
+    ahead (only recorded events, such as a birth or a weighing, may not).
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise UserInputError(f"The {what} is missing; give it as YYYY-MM-DD.")
@@ -123,7 +128,7 @@ def parse_day(value: str | date | None, what: str, *, today: date | None = None,
         except ValueError:
             raise UserInputError(f"The {what} {text!r} is not a date; give it as YYYY-MM-DD, like 2021-03-14.") from None
     today = date.today() if today is None else today
-    if day > today:
+    if day > today and not allow_future:
         raise UserInputError(f"The {what} {day.isoformat()} is in the future; check the year and month.")
     if day < EARLIEST_DAY:
         raise UserInputError(f"The {what} {day.isoformat()} is before 1900; check the year.")

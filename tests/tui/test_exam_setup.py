@@ -1,0 +1,88 @@
+"""Planning a dog's brain exam on the set-up screen."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.tui.helpers import settle
+from vetmri.tui.screens.exam_setup import ExamSetupScreen
+from vetmri.tui.widgets.plan_table import PlanTable, minutes
+
+
+def total(screen) -> str:
+    return str(screen.query_one("#total").render())
+
+
+def test_plan_a_dog_brain_edit_te_and_add_and_remove_series(clinic, make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_exam_setup(clinic["bella"])
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ExamSetupScreen)
+            table = screen.query_one(PlanTable)
+            assert table.row_count == 7 and str(table.get_cell_at((1, 0))).strip() == "T2 TSE sagittal"
+            first_total = total(screen)
+            assert first_total.startswith("Exam 27:50 (7 series") and "60:00 anaesthesia budget" in first_total
+
+            # TE of the T2 TSE sagittal below what its echo train needs: the planner's reason.
+            await pilot.press("down", "right", "right", "enter")
+            await settle(pilot)
+            assert "TE ms of T2 TSE sagittal" in str(screen.query_one("#edit-label").render())
+            await pilot.press(*"50")
+            await settle(pilot)
+            reason = str(screen.query_one("#explain").render())
+            assert reason == ("The override of T2 TSE sagittal cannot be honoured: TE 50 ms is shorter "
+                              "than the 86 ms the events of this sequence need.")
+            await pilot.press("enter")  # refused: nothing changes
+            await settle(pilot)
+            assert total(screen) == first_total
+            await pilot.press("backspace", "backspace", *"130")
+            await settle(pilot)
+            assert "enter keeps it" in str(screen.query_one("#explain").render())
+            await pilot.press("enter")
+            await settle(pilot)
+            assert str(table.get_cell_at((1, 2))).strip() == "[b]130*[/b]"
+
+            # Remove the FLAIR, then add it back at the end: the total follows.
+            before, flair = screen.plan.total_time_s, screen.plan.series[3]
+            assert flair.parameters.name == "FLAIR transverse"
+            await pilot.press("down", "down", "x")
+            await settle(pilot)
+            assert table.row_count == 6
+            assert total(screen).startswith(f"Exam {minutes(before - flair.scan_time_s)} (6 series")
+            await pilot.press("a")
+            await settle(pilot)
+            picker = app.screen
+            names = [str(picker.query_one("#templates").get_option_at_index(i).prompt)
+                     for i in range(picker.query_one("#templates").option_count)]
+            await pilot.press(*["down"] * names.index("FLAIR transverse  (ir_tse)"), "enter")
+            await settle(pilot)
+            assert table.row_count == 7
+            assert str(table.get_cell_at((6, 0))).strip() == "FLAIR transverse"
+            assert total(screen).startswith(f"Exam {minutes(before)} (7 series")
+
+    asyncio.run(scenario())
+
+
+def test_a_series_outside_the_region_cannot_be_started(clinic, make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_exam_setup(clinic["bella"])
+            await settle(pilot)
+            await pilot.press("a")
+            await settle(pilot)
+            picker = app.screen.query_one("#templates")
+            prompts = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+            await pilot.press(*["down"] * prompts.index("3D GRE sagittal  (gre3d)"), "enter")
+            await settle(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            assert not app.exam_running
+            assert any("3D GRE sagittal is not part of the brain protocol" in n.message for n in app._notifications)
+
+    asyncio.run(scenario())

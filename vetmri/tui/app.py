@@ -1,0 +1,190 @@
+"""The vetmri terminal application: the screens, the header's state, theme and palette.
+
+Start it with ``vetmri tui`` (or a bare ``vetmri`` in a terminal). The app holds no rule
+of its own: its actions open screens or call the core in thread workers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from vetmri.tui.commands import VetmriCommands
+from vetmri.tui.context import CoreContext
+from vetmri.tui.exam_worker import ExamRunner
+from vetmri.tui.failures import failure_sentence
+from vetmri.tui.styles import stylesheet
+from vetmri.tui.widgets.status_header import HeaderState, StatusHeader
+
+__all__ = ["VetmriApp"]
+
+#: Our theme names in the settings -> Textual's themes.
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+#: Seconds between checks of the scanner link and the PACS queue.
+STATUS_INTERVAL_S = 30.0
+
+
+class VetmriApp(ExamRunner, App[int]):
+    """The front desk and the console of the scanner.
+
+    Parameters
+    ----------
+    clock : callable, optional
+        Returns the present, for the header's clock (tests pass a fixed one).
+    watch_status : bool
+        Check the scanner and the PACS queue every :data:`STATUS_INTERVAL_S` (off in
+        snapshot tests, for a still picture).
+    """
+
+    TITLE = "vetmri"
+    CSS_PATH = stylesheet("app.tcss")
+    COMMANDS = App.COMMANDS | {VetmriCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("f2", "settings", "Settings", show=False),
+    ]
+
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, watch_status: bool = True) -> None:
+        super().__init__()
+        self.context = CoreContext(clock=clock)
+        self.clock = self.context.clock
+        self.watch_status = watch_status
+        self.header_state = HeaderState()
+
+    # -- start-up ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from vetmri.tui.screens.patients import PatientsScreen
+
+        settings = self.context.settings()
+        self.theme = THEMES.get(settings.tui.theme, THEMES["dark"])
+        self.header_state = HeaderState(station=settings.tui.station or settings.dicom.ae_title,
+                                        scanner="simulated" if settings.scanner.backend == "sim"
+                                        else f"link {settings.scanner.address} checking")
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(PatientsScreen())
+        self.refresh_status()
+        if self.watch_status:
+            self.set_interval(STATUS_INTERVAL_S, self.refresh_status)
+
+    def on_unmount(self) -> None:
+        self.context.close()
+
+    # -- header --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="status", exit_on_error=False, name="the status check")
+    def refresh_status(self) -> None:
+        from vetmri.workstation import check_scanner
+
+        settings = self.context.settings()
+        with self.context.store() as store:
+            queue = len(store.send_jobs("pending")) + len(store.send_jobs("sending"))
+        scanner = "simulated" if settings.scanner.backend == "sim" else (
+            check_scanner(settings, timeout_s=2.0).summary if self.watch_status else f"link {settings.scanner.address}")
+        state = HeaderState(station=settings.tui.station or settings.dicom.ae_title, scanner=scanner,
+                            queue=queue, exam=self.header_state.exam)
+        self.call_from_thread(self.show_header, state)
+
+    def show_header(self, state: HeaderState) -> None:
+        """Show ``state`` in the header of every screen."""
+        self.header_state = state
+        for header in self.screen.query(StatusHeader):
+            header.update_line()
+
+    # -- failures ------------------------------------------------------------------------
+
+    def report_failure(self, error: BaseException, doing: str) -> None:
+        """Tell the operator in one sentence that ``doing`` failed (the log gets the rest)."""
+        self.notify(failure_sentence(error, doing), severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.report_failure(event.worker.error, event.worker.name or "the task")
+
+    # -- theme ---------------------------------------------------------------------------
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES["light"] if self.current_theme.dark else THEMES["dark"]
+
+    def _remember_theme(self, theme) -> None:
+        self.save_setting("tui.theme", "dark" if theme.dark else "light", quiet=True)
+
+    @work(thread=True, group="settings", exit_on_error=False, name="saving the setting")
+    def save_setting(self, key: str, value: str, *, quiet: bool = False) -> None:
+        """Write one setting through the settings core (validated, comments kept)."""
+        from vetmri.settings import set_setting
+
+        set_setting(key, value)
+        if not quiet:
+            self.call_from_thread(self.notify, f"Saved {key} = {value}.")
+
+    # -- actions (also in the command palette) ---------------------------------------------
+
+    def action_help(self) -> None:
+        from vetmri.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_home(self) -> None:
+        from vetmri.tui.screens.patients import PatientsScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, PatientsScreen):
+            self.pop_screen()
+
+    def action_find_pet(self) -> None:
+        from vetmri.tui.screens.patients import PatientsScreen
+
+        self.action_home()
+        if isinstance(self.screen, PatientsScreen):
+            self.screen.action_search()
+
+    def action_new_pet(self) -> None:
+        from vetmri.tui.screens.pet_form import PetFormScreen
+
+        self.push_screen(PetFormScreen())
+
+    def action_settings(self) -> None:
+        from vetmri.tui.screens.settings_screen import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def open_exam_setup(self, pet_id: str, *, start: bool = False, training: bool = False) -> None:
+        """The exam set-up of the pet ``pet_id`` (``start``: start it once planned)."""
+        from vetmri.tui.screens.exam_setup import ExamSetupScreen
+
+        self.push_screen(ExamSetupScreen(pet_id, start=start, training=training))
+
+    def action_demo_exam(self) -> None:
+        self.find_demo_pet()
+
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False, name="the demo exam")
+    def find_demo_pet(self) -> None:
+        from vetmri.exam import demo_pet
+
+        with self.context.store() as store:
+            pet = demo_pet(store)
+        self.call_from_thread(self.open_exam_setup, pet.id, start=True, training=True)
+
+    def action_send_queue(self) -> None:
+        self.send_queue()
+
+    @work(thread=True, exclusive=True, group="send", exit_on_error=False, name="sending the PACS queue")
+    def send_queue(self) -> None:
+        from vetmri.dicom.send_queue import work_send_queue
+
+        settings = self.context.settings()
+        with self.context.store() as store:
+            outcomes = work_send_queue(store, settings)
+        sent = sum(1 for o in outcomes if o.job.status == "sent")
+        text = "The PACS queue is empty." if not outcomes else f"Sent {sent} of {len(outcomes)} queued jobs."
+        self.call_from_thread(self.notify, text, severity="information" if sent == len(outcomes) else "warning")
+        self.refresh_status()

@@ -1,0 +1,325 @@
+"""Exam set-up: the region, the protocol adapted to this animal, edited with live checks.
+
+The screen edits an :class:`~vetmri.protocols.draft.ExamDraft` and shows the planner's
+plan of it: every rule (minimum TE and TR, gradient and bore limits, budgets) and every
+explanation of an adjustment comes from :mod:`vetmri.protocols`.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Input, Label, Select
+
+from vetmri.errors import VetmriError
+from vetmri.tui.screens.base import CoreScreen
+from vetmri.tui.styles import stylesheet
+from vetmri.tui.widgets.plan_table import PlanTable, cell_values, minutes
+from vetmri.tui.widgets.progress_line import ProgressLine
+from vetmri.tui.widgets.status_header import StatusHeader
+
+__all__ = ["ExamSetupScreen", "RECUMBENCIES"]
+
+RECUMBENCIES = ("sternal", "dorsal", "left lateral", "right lateral")
+FIRST = ("head first", "tail first")
+
+
+class ExamSetupScreen(CoreScreen):
+    """The exam of the pet ``pet_id``."""
+
+    TITLE = "Exam set-up"
+    CSS_PATH = stylesheet("screens/exam_setup.tcss")
+    BINDINGS = [
+        Binding("enter", "edit", "Edit", show=False),
+        Binding("a", "add", "Add series"),
+        Binding("x", "remove", "Remove"),
+        Binding("left_square_bracket", "move(-1)", "Up", key_display="["),
+        Binding("right_square_bracket", "move(1)", "Down", key_display="]"),
+        Binding("s", "start", "Start"),
+        Binding("escape", "back", "Back"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+    ]
+    HELP = """
+## Exam set-up
+The protocol of the chosen region, adapted by the planner to this animal's species, weight
+and breed. Move to a cell and press `enter` to change it: TE, TR, TI (inversion recovery
+only), FOV (mm; `rows,cols` or one number), matrix (`rows,cols`), slices, averages and R,
+the acceleration (undersampling of the phase encoding). The value is checked as you type
+and the planner says why a value cannot be honoured (the minimum TE of the sequence, the
+gradients, the bore); `enter` keeps it (marked `*`), `escape` drops it, an empty value
+gives it back to the planner. `a` adds a series, `x` removes one, `[` and `]` move it.
+The total is the scan time of all series against the protocol's anaesthesia budget.
+Recumbency and head or tail first are recorded with the study. `s` starts the exam on the
+configured scanner; it keeps running when you leave this screen (the header shows it), and
+`ctrl+q` asks before aborting it.
+"""
+
+    class PlanReady(Message):
+        """A plan of the draft (or the planner's reason why there is none)."""
+
+        def __init__(self, draft, plan, problem: str, purpose: str) -> None:
+            super().__init__()
+            self.draft = draft
+            self.plan = plan
+            self.problem = problem
+            self.purpose = purpose
+
+    class PetLoaded(Message):
+        def __init__(self, pet, regions: list[tuple[str, str]], templates: list[tuple[str, str, str]]) -> None:
+            super().__init__()
+            self.pet = pet
+            self.regions = regions
+            self.templates = templates
+
+    def __init__(self, pet_id: str, *, start: bool = False, training: bool = False) -> None:
+        super().__init__()
+        self.pet_id = pet_id
+        self._start_when_planned = start
+        self.training = training
+        self.pet = None
+        self.draft = None
+        self.plan = None
+        self.templates: list[tuple[str, str, str]] = []
+        self._editing: tuple[int, str, str] | None = None
+        self._candidate = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader()
+        with Vertical(id="exam"):
+            yield Label("Reading the pet's record ...", id="animal")
+            with Horizontal(id="choices"):
+                yield Select([], prompt="region", id="region", allow_blank=True)
+                yield Select([(r, r) for r in RECUMBENCIES], value="sternal", allow_blank=False, id="recumbency")
+                yield Select([(f, f) for f in FIRST], value="head first", allow_blank=False, id="first")
+            yield PlanTable(id="plan")
+            with Horizontal(id="edit-bar"):
+                yield Label("", id="edit-label")
+                yield Input(id="edit-value")
+            yield Label("", id="explain")
+            yield Label("", id="total")
+            yield ProgressLine("", id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-bar").display = False
+        self.load_pet()
+
+    @work(thread=True, exclusive=True, group="exam-pet", exit_on_error=False, name="reading the pet's record")
+    def load_pet(self) -> None:
+        from vetmri.protocols.library import load_library
+
+        with self.app.context.store() as store:  # type: ignore[attr-defined]
+            pet = store.pet(self.pet_id)
+        library = load_library()
+        protocol = library.protocol(pet.species)
+        regions = [(r.label, r.name) for r in protocol.regions.values()]
+        templates = [(t.key, t.name, t.sequence) for t in library.templates.values()]
+        self.post_message(self.PetLoaded(pet, regions, templates))
+
+    def on_exam_setup_screen_pet_loaded(self, message: PetLoaded) -> None:
+        self.pet, self.templates = message.pet, message.templates
+        pet = message.pet
+        if pet.weight_kg is None:
+            self.query_one("#animal", Label).update(f"{pet.name} has no weight; weigh the pet and record it first (d on its record).")
+            return
+        self.query_one("#animal", Label).update(
+            f"[b]{pet.name}[/b] · {pet.species} {pet.weight_kg:g} kg" + (f" · {pet.breed}" if pet.breed else ""))
+        region = self.query_one("#region", Select)
+        region.set_options(message.regions)
+        region.value = message.regions[0][1]
+        self.query_one(PlanTable).focus()
+
+    @on(Select.Changed, "#region")
+    def _region_changed(self, event: Select.Changed) -> None:
+        if self.pet is None or event.value is Select.BLANK:
+            return
+        from vetmri.protocols.draft import ExamDraft
+
+        try:
+            draft = ExamDraft.for_region(self.pet.species, self.pet.weight_kg, str(event.value),
+                                         breed=self.pet.breed or None)
+        except VetmriError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.replan(draft, "show")
+
+    # -- planning ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False, name="planning the exam")
+    def replan(self, draft, purpose: str) -> None:
+        """Plan ``draft``: ``purpose`` "show" draws it, "check" only previews an edit."""
+        try:
+            plan = draft.plan()
+        except VetmriError as exc:
+            self.post_message(self.PlanReady(draft, None, str(exc), purpose))
+            return
+        self.post_message(self.PlanReady(draft, plan, "", purpose))
+
+    def on_exam_setup_screen_plan_ready(self, message: PlanReady) -> None:
+        if message.purpose == "check":
+            self._show_check(message)
+            return
+        if message.plan is None:
+            self.notify(message.problem, severity="error")
+            return
+        self.draft, self.plan = message.draft, message.plan
+        edited = {(i, k) for i, s in enumerate(self.draft.series) for k, _ in s.settings}
+        self.query_one(PlanTable).show_plan(self.plan, edited=edited)
+        self._show_total()
+        if self._start_when_planned:
+            self._start_when_planned = False
+            self.action_start()
+
+    def _show_total(self) -> None:
+        plan = self.plan
+        state = "within" if plan.total_time_s <= plan.max_exam_s else "OVER"
+        self.query_one("#total", Label).update(
+            f"[b]Exam {minutes(plan.total_time_s)}[/b] ({len(plan.series)} series, coil {plan.coil}) "
+            f"{state} the {minutes(plan.max_exam_s)} anaesthesia budget")
+        self.query_one("#explain", Label).update(
+            ("Planner: " + plan.warnings[0] + (f" (+{len(plan.warnings) - 1} more)" if len(plan.warnings) > 1 else ""))
+            if plan.warnings else "")
+
+    # -- editing a parameter ------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        table = self.query_one(PlanTable)
+        if table.has_focus:
+            table.action_select_cursor()
+
+    @on(PlanTable.EditRequested)
+    def _edit_requested(self, event: PlanTable.EditRequested) -> None:
+        if self.draft is None:
+            return
+        try:
+            settable = self.draft.settable(event.index, event.key)
+        except VetmriError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        name = self.plan.series[event.index].parameters.name
+        if not settable:
+            self.notify(f"{name} has no {event.heading} (TI belongs to inversion recovery series).", severity="warning")
+            return
+        self._editing = (event.index, event.key, event.heading)
+        self._candidate = None
+        self.query_one("#edit-label", Label).update(f"{event.heading} of {name}: ")
+        bar_input = self.query_one("#edit-value", Input)
+        bar_input.value = self.draft.series[event.index].setting(event.key) or event.current
+        self.query_one("#edit-bar").display = True
+        bar_input.focus()
+        bar_input.cursor_position = len(bar_input.value)
+        self.call_after_refresh(bar_input.select_all)  # typing replaces the value
+
+    @on(Input.Changed, "#edit-value")
+    def _edit_changed(self, event: Input.Changed) -> None:
+        if self._editing is None:
+            return
+        index, key, _ = self._editing
+        try:
+            draft = self.draft.with_setting(index, key, event.value)
+        except VetmriError as exc:
+            self._candidate = None
+            self._explain(str(exc), bad=True)
+            return
+        self.replan(draft, "check")
+
+    def _show_check(self, message: PlanReady) -> None:
+        if self._editing is None:
+            return
+        index = self._editing[0]
+        if message.plan is None:
+            self._candidate = None
+            self._explain(message.problem, bad=True)
+            return
+        self._candidate = (message.draft, message.plan)
+        series = message.plan.series[index]
+        values = cell_values(series)
+        text = (f"{series.parameters.name}: {values['time']}, SNR {values['snr']}; exam "
+                f"{minutes(message.plan.total_time_s)} (now {minutes(self.plan.total_time_s)}). ")
+        text += " ".join(f"The planner set {a.parameter} {a.from_value} -> {a.to_value}: {a.reason}."
+                         for a in series.adjustments[:2])
+        self._explain(text + " enter keeps it.", bad=False)
+
+    def _explain(self, text: str, *, bad: bool) -> None:
+        label = self.query_one("#explain", Label)
+        label.update(text)
+        label.set_class(bad, "invalid-note")
+        self.query_one("#edit-value", Input).set_class(bad, "-invalid")
+
+    @on(Input.Submitted, "#edit-value")
+    def _edit_submitted(self) -> None:
+        if self._candidate is None:
+            self.notify(self.query_one("#explain", Label).render().plain or "The value cannot be used.",  # type: ignore[union-attr]
+                        severity="error")
+            return
+        self.draft, self.plan = self._candidate
+        self._close_edit()
+        self.on_exam_setup_screen_plan_ready(self.PlanReady(self.draft, self.plan, "", "show"))
+
+    def _close_edit(self) -> None:
+        self._editing = None
+        self._candidate = None
+        self.query_one("#edit-bar").display = False
+        self.query_one("#explain", Label).set_class(False, "invalid-note")
+        self.query_one(PlanTable).focus()
+
+    # -- series ---------------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        if self.draft is None:
+            return
+        from vetmri.tui.screens.series_picker import SeriesPicker
+
+        def added(key: str | None) -> None:
+            if key:
+                self.replan(self.draft.with_series(key), "show")
+
+        self.app.push_screen(SeriesPicker(self.templates), added)
+
+    def action_remove(self) -> None:
+        if self.draft is None:
+            return
+        try:
+            self.replan(self.draft.without(self.query_one(PlanTable).selected_index), "show")
+        except VetmriError as exc:
+            self.notify(str(exc), severity="warning")
+
+    def action_move(self, offset: int) -> None:
+        if self.draft is None:
+            return
+        table = self.query_one(PlanTable)
+        index = table.selected_index
+        self.replan(self.draft.moved(index, offset), "show")
+        table.move_cursor(row=max(0, min(len(self.draft.series) - 1, index + offset)))
+
+    def action_start(self) -> None:
+        """Start the exam as planned here, through the exam use case."""
+        if self.draft is None or self.pet is None:
+            self.notify("The plan is not ready yet.", severity="warning")
+            return
+        from vetmri.exam import ExamRequest
+
+        try:
+            indices, overrides = self.draft.region_selection()
+            request = ExamRequest(pet_id=self.pet.id, region=self.draft.region, series=indices,
+                                  overrides=overrides, position=" ".join(self.position), training=self.training)
+        except VetmriError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if self.app.start_exam(request):  # type: ignore[attr-defined]
+            self.query_one(ProgressLine).update(f"Starting the exam of {self.pet.name} ...")
+
+    @property
+    def position(self) -> tuple[str, str]:
+        """(recumbency, head or tail first) as chosen."""
+        return str(self.query_one("#recumbency", Select).value), str(self.query_one("#first", Select).value)
+
+    def action_back(self) -> None:
+        if self._editing is not None:
+            self._close_edit()
+            self._show_total()
+            return
+        self.app.pop_screen()
