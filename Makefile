@@ -26,6 +26,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
+	@VETMRI_CONFIG=$${VETMRI_CONFIG:-$(DEV_HOME)/settings.toml} \
+	VETMRI_DATA_DIR=$${VETMRI_DATA_DIR:-$(DEV_HOME)/data} \
+	$(BIN)/vetmri records add-demo > /dev/null
 	VETMRI_CONFIG=$${VETMRI_CONFIG:-$(DEV_HOME)/settings.toml} \
 	VETMRI_DATA_DIR=$${VETMRI_DATA_DIR:-$(DEV_HOME)/data} \
 	$(BIN)/vetmri $(ARGS)

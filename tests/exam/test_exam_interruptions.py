@@ -59,6 +59,7 @@ def test_ctrl_c_stops_the_exam_and_resume_completes_it(run_vetmri, cat):
 def test_a_pacs_that_is_down_leaves_the_series_queued_and_the_exam_complete(run_vetmri, cat, tmp_path):
     port = free_port()
     assert run_vetmri("settings", "set", "pacs.main", f"STORESCP@127.0.0.1:{port}").returncode == 0
+    assert run_vetmri("settings", "set", "pacs.main.auto_send", "true").returncode == 0  # and --send names it too
     result = run_vetmri("exam", "--pet", cat["id"], "--region", "brain", *SMALL, "--series", "1,2", "--send", "main",
                         "--json")
     assert result.returncode == 0, result.stderr
