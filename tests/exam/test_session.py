@@ -98,3 +98,32 @@ def test_a_series_the_plan_cannot_play_is_refused_before_anything_runs(store, ca
     with pytest.raises(UserInputError, match="TE 1 ms is shorter"):
         ExamSession(store, load_settings()).start(ExamRequest(cat_id, "brain", series=(1,), overrides=("1:te_ms=1",)))
     assert store.studies_of_pet(cat_id) == []
+
+
+def test_a_series_received_whole_but_not_written_is_finished_from_its_raw_data(store, cat_id):
+    import h5py
+
+    from vetmri.exam import SeriesFailed
+
+    blocked = {}
+
+    def block_the_dicom_folder(event):
+        if isinstance(event, StudyReady):
+            folder = store.data_dir / store.study(event.study_id).folder
+            folder.mkdir(parents=True, exist_ok=True)
+            blocked["file"] = folder / "dicom"
+            blocked["file"].write_text("not a folder")  # the DICOM write fails after the scan
+        if isinstance(event, SeriesFailed):
+            blocked["reason"] = event.reason
+
+    first = ExamSession(store, load_settings(), on_event=block_the_dicom_folder).start(
+        ExamRequest(cat_id, "brain", series=(1,), overrides=SMALL))
+    assert first.status == "incomplete" and blocked["reason"]
+    blocked["file"].unlink()
+    events = []
+    again = ExamSession(store, load_settings(), on_event=events.append).resume(first.study_id)
+    assert again.status == "complete" and again.scan_time_s == 0.0  # the animal was not scanned again
+    raw = store.data_dir / store.study(first.study_id).folder / "raw" / "exam.h5"
+    with h5py.File(raw, "r") as f:
+        assert [g for g in f if g.startswith("01_")] == ["01_T2_TSE_sagittal"]
+    assert len(store.series_of_study(first.study_id)) == 1

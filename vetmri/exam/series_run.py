@@ -138,16 +138,27 @@ class SeriesRunner:
 
     # -- the series ------------------------------------------------------------------------
 
-    def run_all(self, indices: list[int]) -> list[SeriesOutcome]:
+    def run_all(self, indices: list[int], *, reacquire: frozenset[int] = frozenset()) -> list[SeriesOutcome]:
+        """Run the series in order; one whose raw data an earlier run received whole but
+        could not write as images (a full disk during the DICOM write) is reconstructed from
+        the raw file instead of scanning the animal again, unless it is in ``reacquire``."""
         from vetmri.rawdata import RawExamWriter
 
         self._remaining_s = sum(self.plan.series[i].scan_time_s for i in indices)
+        kept = {}  # read before the file is open for writing
+        for i in indices:
+            group = None if i in reacquire else self._received_whole(i)
+            if group:
+                from vetmri.rawdata import read_series
+
+                kept[i] = read_series(self.raw, group)
         self._writer = RawExamWriter(self.raw)
         for position, index in enumerate(indices):
             if position + 1 < len(indices):
                 self.sequences.prefetch(self.plan.series[indices[position + 1]])
             self._check_abort()
-            outcome = self._one(index)
+            received = kept.get(index)
+            outcome = self._from_raw(index, received) if received is not None else self._one(index)
             self.outcomes.append(outcome)
             self._remaining_s = max(0.0, self._remaining_s - self.plan.series[index].scan_time_s)
             if outcome.status == "incomplete":
@@ -210,11 +221,50 @@ class SeriesRunner:
         return SeriesOutcome(index, recorded[0].number, name, "complete", "", count, str(folder), sequence.duration_s,
                              time.monotonic() - t0, after)
 
+    def _received_whole(self, index: int) -> str | None:
+        """The raw group of an attempt at series ``index`` received to its end but without
+        images in the records, or None."""
+        from vetmri.rawdata import list_groups
+        from vetmri.rawdata.completeness import series_is_complete
+
+        if not self.raw.exists():
+            return None
+        filed = {s.parameters.get("raw_group") for s in self.store.series_of_study(self.study.id)}
+        for group in reversed(list_groups(self.raw)):
+            if group.startswith(f"{index:02d}_") and group not in filed and series_is_complete(self.raw, group):
+                return group
+        return None
+
+    def _from_raw(self, index: int, series) -> SeriesOutcome:
+        from vetmri.recon.pipeline import ReconOptions, reconstruct_raw
+
+        emit = self.session._emit
+        t0 = time.monotonic()
+        group = series.group
+        name = series.header.series_name or group
+        number = max((s.number for s in self.store.series_of_study(self.study.id)), default=0) + 1
+        duration = self.plan.series[index].scan_time_s
+        emit(SeriesStarted(index, number, name, 0.0, series.header.limits.slice.maximum + 1 if series.header.limits.slice else 1))
+        try:
+            images = reconstruct_raw(series, ReconOptions())
+            recorded = self._write_dicom(images, index, number, group, series)
+        except VetmriError as exc:
+            emit(SeriesFailed(index, name, str(exc), len(series.acquisitions)))
+            return SeriesOutcome(index, 0, name, "failed", str(exc), wall_time_s=time.monotonic() - t0)
+        folder = recorded[0].folder
+        count = sum(r.image_count for r in recorded)
+        wall = time.monotonic() - t0
+        emit(SeriesDone(index, recorded[0].number, name, count, folder, 0.0, wall, wall, images.method))
+        _log.info("series %s of study %s written from the raw data received earlier (%.0f s of scan saved)",
+                  name, self.study.id, duration)
+        return SeriesOutcome(index, recorded[0].number, name, "complete", "", count, str(folder), 0.0, wall, wall)
+
     def _write_dicom(self, images, index: int, number: int, group: str, live) -> list:
         from vetmri.dicom.recon_export import write_series_images
         from vetmri.dicom.study import Equipment
 
-        dwell = live.lines[0].sample_time_s if live.lines else None
+        lines = getattr(live, "lines", None) or getattr(live, "acquisitions", ())
+        dwell = lines[0].sample_time_s if lines else None
         raw_file = self.raw.relative_to(self.store.data_dir).as_posix()
         recorded = write_series_images(
             images, store=self.store, study=self.study, raw_file=raw_file, uid_root=self.settings.dicom.uid_root,

@@ -198,11 +198,13 @@ class ExamSession:
             remaining = [repeat, *[i for i in remaining if i != repeat]]
         if not remaining:
             raise UserInputError(f"Study {study.id} is complete; nothing is left to acquire (repeat a series with --repeat INDEX).")
-        return self._connected(request, plan, remaining, study=study)
+        return self._connected(request, plan, remaining, study=study,
+                               reacquire=frozenset() if repeat is None else frozenset({repeat}))
 
     # -- internals -------------------------------------------------------------------------
 
-    def _connected(self, request: ExamRequest, plan: ExamPlan, indices: list[int], study: Study | None) -> ExamOutcome:
+    def _connected(self, request: ExamRequest, plan: ExamPlan, indices: list[int], study: Study | None,
+                   reacquire: frozenset[int] = frozenset()) -> ExamOutcome:
         from vetmri.exam.backends import open_backend
 
         self._abort.clear()
@@ -217,7 +219,7 @@ class ExamSession:
             try:
                 if study is None:
                     study = self._file_study(request, plan)
-                return self._run(request, plan, indices, study, opened.backend, profile)
+                return self._run(request, plan, indices, study, opened.backend, profile, reacquire)
             finally:
                 with self._lock:
                     self._backend = None
@@ -240,7 +242,7 @@ class ExamSession:
         return study
 
     def _run(self, request: ExamRequest, plan: ExamPlan, indices: list[int], study: Study, backend,
-             profile: ScannerProfile) -> ExamOutcome:
+             profile: ScannerProfile, reacquire: frozenset[int] = frozenset()) -> ExamOutcome:
         started = time.monotonic()
         first_start = study.exam_started_at or _now().isoformat()
         study = self.store.edit_study(study.id, status="scanning", status_reason="", exam_started_at=first_start)
@@ -253,7 +255,7 @@ class ExamSession:
         reason = ""
         try:
             runner.calibrate()
-            outcomes = runner.run_all(indices)
+            outcomes = runner.run_all(indices, reacquire=reacquire)
             failed = [o for o in outcomes if o.status != "complete"]
             reason = failed[0].reason if failed else ""
         except VetmriError as exc:
