@@ -72,3 +72,9 @@ def test_python_dash_m_runs_the_same_command(isolated_workstation):
 
     result = subprocess.run([sys.executable, "-m", "vetmri", "--version"], capture_output=True, text=True)
     assert result.stdout.strip() == f"vetmri {__version__}"
+
+
+def test_an_unknown_command_lists_the_commands_without_the_hidden_one(run_vetmri):
+    result = run_vetmri("frobnicate")
+    assert result.returncode == 2
+    assert "'exam'" in result.stderr and "internal-error-test" not in result.stderr

@@ -62,10 +62,16 @@ COMMAND_MODULES = (
 )
 
 
+#: Commands left out of ``--help`` and of the "choose from" list.
+HIDDEN_COMMANDS = ("internal-error-test",)
+
+
 class CommandLineParser(argparse.ArgumentParser):
     """An argument parser whose errors are one sentence and exit code 2."""
 
     def error(self, message: str):  # type: ignore[override]
+        for hidden in HIDDEN_COMMANDS:  # support's own commands stay out of the list of choices
+            message = message.replace(f", '{hidden}'", "")
         raise UserInputError(f"{message}; see '{self.prog} --help'.")
 
 
