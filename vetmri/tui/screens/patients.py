@@ -38,7 +38,7 @@ class PatientsScreen(CoreScreen):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("n", "new_pet", "New pet"),
         Binding("e", "exam", "Exam"),
-        Binding("enter", "open", "Open", show=False),
+        Binding("enter", "enter", "Open", show=False, priority=True),
         Binding("r", "refresh", "Refresh today"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("escape", "leave_search", "Back", show=False),
@@ -138,10 +138,6 @@ opens the highlighted pet; `e` sets up an exam for it.
     def _search_changed(self, event: Input.Changed) -> None:
         self.run_search(event.value)
 
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.query_one("#results", DataTable).focus()
-
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, name="the search")
     def run_search(self, text: str) -> None:
         with self.app.context.store() as store:  # type: ignore[attr-defined]
@@ -178,7 +174,20 @@ opens the highlighted pet; `e` sets up an exam for it.
             self.action_open()
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not after the next refresh: keys typed right after "/" go to the search.
+        self.set_focus(self.query_one("#search", Input))
+
+    def action_enter(self) -> None:
+        """``enter``: from the search to its results; on a table, open the highlighted pet."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            self.set_focus(self.query_one("#results", DataTable))
+            return
+        if isinstance(focused, DataTable) and focused.row_count:
+            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+            if key:
+                self.selected_pet = key.split("#")[0]
+        self.action_open()
 
     def action_leave_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -188,7 +197,7 @@ opens the highlighted pet; `e` sets up an exam for it.
             self.query_one("#results", DataTable).focus()
 
     def action_to_results(self) -> None:
-        self.query_one("#results", DataTable).focus()
+        self.set_focus(self.query_one("#results", DataTable))
 
     def action_refresh(self) -> None:
         self.load_today()
