@@ -14,8 +14,13 @@ import pytest
 from tests.conftest import vetmri_command
 
 
+def tmux(session: str, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+    """tmux on a server of this test's own (``-L``), apart from anyone else's sessions."""
+    return subprocess.run(["tmux", "-L", session, *args], capture_output=True, text=True, check=check)
+
+
 def capture(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+    return tmux(session, "capture-pane", "-p", "-t", session).stdout
 
 
 def wait_for(session: str, text: str, timeout_s: float = 30.0, *, gone: str = "") -> str:
@@ -31,7 +36,7 @@ def wait_for(session: str, text: str, timeout_s: float = 30.0, *, gone: str = ""
 
 
 def alive(session: str) -> bool:
-    return subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0
+    return tmux(session, "has-session", "-t", session).returncode == 0
 
 
 @pytest.fixture
@@ -39,24 +44,24 @@ def tmux_session():
     assert shutil.which("tmux"), "tmux is needed for this test: install it with 'make system-deps'"
     name = f"vetmri-smoke-{uuid.uuid4().hex[:8]}"
     yield name
-    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    tmux(name, "kill-server")
 
 
 def test_the_real_vetmri_in_a_terminal(clinic, tmux_session):
     environment = " ".join(f"{k}={os.environ[k]}" for k in ("VETMRI_CONFIG", "VETMRI_DATA_DIR"))
     command = f"env {environment} TERM=xterm-256color {' '.join(vetmri_command())}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", tmux_session, "-x", "100", "-y", "30", command], check=True)
+    tmux(tmux_session, "new-session", "-d", "-s", tmux_session, "-x", "100", "-y", "30", command, check=True)
     wait_for(tmux_session, "Today")
     wait_for(tmux_session, "Pepper")  # the search over every pet has drawn
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "/"], check=True)
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "/", check=True)
     wait_for(tmux_session, "Search", gone="New pet")  # the search field has the keys now
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "Müller"], check=True)
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "Müller", check=True)
     screen = wait_for(tmux_session, "Hannah Müller", gone="Pepper")  # Pepper is Tom Lee's
     assert "Bella" in screen and "Labrador retriever" in screen
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "Enter", "e"], check=True)
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "Enter", "e", check=True)
     screen = wait_for(tmux_session, "T2 TSE sagittal")
     assert "Bella · dog 28 kg" in screen and "anaesthesia budget" in screen
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "C-q"], check=True)
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "C-q", check=True)
     deadline = time.monotonic() + 10
     while alive(tmux_session) and time.monotonic() < deadline:
         time.sleep(0.2)
