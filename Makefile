@@ -5,8 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # `make run` keeps its settings, records and logs here, away from any real clinic data.
 DEV_HOME := $(CURDIR)/.vetmri-dev
-# Debian packages the test suite uses (DICOM peers, BART, tmux, ...).
-DEBIAN_PACKAGES := dcmtk dicom3tools orthanc tmux
+# Debian packages the test suite uses: DICOM peers (dcmtk, Orthanc), the DICOM validator,
+# foreign MRD files (ismrmrd-tools), BART, fuse3 for the power-cut tests, tmux for the TUI.
+DEBIAN_PACKAGES := dcmtk dicom3tools orthanc ismrmrd-tools bart fuse3 tmux
 PYTEST_ARGS ?=
 
 .PHONY: run test test-full system-deps lint bench binary clean
@@ -25,6 +26,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
+	@VETMRI_CONFIG=$${VETMRI_CONFIG:-$(DEV_HOME)/settings.toml} \
+	VETMRI_DATA_DIR=$${VETMRI_DATA_DIR:-$(DEV_HOME)/data} \
+	$(BIN)/vetmri records add-demo > /dev/null
 	VETMRI_CONFIG=$${VETMRI_CONFIG:-$(DEV_HOME)/settings.toml} \
 	VETMRI_DATA_DIR=$${VETMRI_DATA_DIR:-$(DEV_HOME)/data} \
 	$(BIN)/vetmri $(ARGS)

@@ -7,25 +7,58 @@ fsynced so the rename itself survives a power cut.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "fsync_directory"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "fsync_directory", "make_folders"]
+
+# What a file system that cannot fsync a folder answers; any other error (EIO) means the
+# names in it may not be on the disk, and is raised.
+_CANNOT_FSYNC_FOLDERS = (errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EACCES, errno.EPERM)
 
 
 def fsync_directory(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` durable (a no-op where unsupported)."""
+    """Make a rename or a new file in ``folder`` durable (a no-op where unsupported).
+
+    Raises
+    ------
+    OSError
+        The disk failed (EIO and the like): what was renamed or created may be lost.
+    """
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
-        return
+        return  # Windows cannot open a folder; the rename still happened
     try:
         os.fsync(fd)
-    except OSError:
-        pass  # some file systems (and Windows) cannot fsync a directory; the rename still happened
+    except OSError as exc:
+        if exc.errno not in _CANNOT_FSYNC_FOLDERS:
+            raise
     finally:
         os.close(fd)
+
+
+def make_folders(folder: Path, *, mode: int = 0o777) -> Path:
+    """Create ``folder`` and its missing parents, each made durable in its parent (fsync).
+
+    Parameters
+    ----------
+    folder : Path
+        The folder wanted; nothing happens when it exists.
+    mode : int
+        Permission bits of the folders made (filtered by the umask, as ``mkdir``).
+    """
+    folder = Path(folder)
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=mode)
+        except FileExistsError:
+            continue
+        fsync_directory(path.parent)
+    return folder
 
 
 def atomic_write_bytes(path: Path, content: bytes, *, mode: int = 0o600) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vetmri.atomicfile import fsync_directory
 from vetmri.errors import OperationFailedError
 
 __all__ = ["FOLDER_MODE", "FILE_MODE", "ensure_private_folder", "log_file_path"]
@@ -20,7 +21,9 @@ FILE_MODE = 0o600
 def ensure_private_folder(folder: Path) -> Path:
     """Create ``folder`` (and any missing parents) owner-only if it does not exist yet.
 
-    An existing folder is left as it is: its permissions are the clinic IT's choice.
+    An existing folder is left as it is: its permissions are the clinic IT's choice. A
+    folder made here is made durable in its parent (fsync), so a power cut cannot take away
+    a folder whose files were already saved.
 
     Raises
     ------
@@ -34,6 +37,7 @@ def ensure_private_folder(folder: Path) -> Path:
         for path in reversed(missing):
             path.mkdir(mode=FOLDER_MODE)
             os.chmod(path, FOLDER_MODE)  # mkdir's mode is filtered by the umask
+            fsync_directory(path.parent)
     except FileExistsError:
         if not folder.is_dir():
             raise OperationFailedError(

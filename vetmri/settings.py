@@ -7,7 +7,8 @@ file means all defaults. Sections::
     [data]        dir = folder for records, studies, raw data and logs
     [scanner]     backend = "sim" | "link", address = "host:port", profile = path
     [dicom]       ae_title = our AE title, uid_root = root of the UIDs we make
-    [pacs.NAME]   ae_title, host, port of each PACS node we may send to
+    [pacs.NAME]   ae_title, host, port of each PACS node we may send to; auto_send = true queues
+                  every series an exam writes for it
     [tui]         theme = "dark" | "light", station = name shown in the terminal UI's header
 
 Every problem is a :class:`~vetmri.errors.UserInputError` naming the file and the key.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vetmri.atomicfile import atomic_write_text
+from vetmri.atomicfile import atomic_write_text, make_folders
 from vetmri.errors import UserInputError
 from vetmri.tomlfields import REQUIRED, TomlTable, read_toml_file
 
@@ -163,12 +164,15 @@ class PacsNode:
         Its host name or IP address.
     port : int
         Its DICOM port.
+    auto_send : bool
+        Queue every series an exam writes for this node as soon as it is written.
     """
 
     name: str
     ae_title: str
     host: str
     port: int
+    auto_send: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,7 +224,7 @@ class Settings:
             "scanner": scanner,
             "dicom": {"ae_title": self.dicom.ae_title, "uid_root": self.dicom.uid_root},
             "pacs": {
-                n.name: {"ae_title": n.ae_title, "host": n.host, "port": n.port} for n in self.pacs
+                n.name: {"ae_title": n.ae_title, "host": n.host, "port": n.port, "auto_send": n.auto_send} for n in self.pacs
             },
             "records": {"backups_kept": self.records.backups_kept},
             "tui": {"theme": self.tui.theme, "station": self.tui.station},
@@ -346,6 +350,7 @@ def _parse(top: TomlTable, path: Path, environ: Mapping[str, str]) -> Settings:
                 ae_title=_ae_title(node_table, "ae_title", None),
                 host=node_table.string("host"),
                 port=node_table.integer("port", default=104, minimum=1, maximum=65535),
+                auto_send=node_table.boolean("auto_send", default=False),
             )
         )
         node_table.reject_unknown_keys()
@@ -393,6 +398,7 @@ _KEY_FORMS = (
     "pacs.NAME.ae_title",
     "pacs.NAME.host",
     "pacs.NAME.port",
+    "pacs.NAME.auto_send",
     "records.backups_kept",
     "tui.theme",
     "tui.station",
@@ -429,7 +435,7 @@ def _write_validated(path: Path, document: Any, environ: Mapping[str, str] | Non
     text = tomlkit.dumps(document)
     top = TomlTable.from_text(text, source=f"settings file {path}", hint=_HINT)
     settings = _parse(top, path, os.environ if environ is None else environ)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_folders(path.parent, mode=0o700)  # durable, as the file written into it
     atomic_write_text(path, text)
     return settings
 
@@ -466,6 +472,10 @@ def set_setting(
     converted: Any = value
     if len(parts) == 2 and parts[0] == "pacs":
         converted = _parse_node_address(key, value)
+    elif parts[-1] == "auto_send":
+        if value.strip().lower() not in ("true", "false", "yes", "no", "on", "off"):
+            raise UserInputError(f"{key} must be true or false, not {value!r}.")
+        converted = value.strip().lower() in ("true", "yes", "on")
     elif _INTEGER_KEYS.match(key):
         if not value.strip().isdigit():
             raise UserInputError(f"{key} must be a whole number, not {value!r}.")

@@ -75,11 +75,15 @@ def test_the_exam_file_has_one_group_per_series_with_the_plans_header(tmp_path):
     assert flair.region == plan.region == "brain"
     assert flair.ti_s == pytest.approx(p.ti_s) and flair.tr_s == pytest.approx(p.tr_s) and flair.te_s == pytest.approx(p.te_s)
     assert flair.echo_train_length == p.echo_train_length and flair.bandwidth_per_pixel_hz == pytest.approx(p.bandwidth_hz_per_px)
-    assert flair.encoded_matrix == (32, 32, 1) and flair.encoded_fov_m == pytest.approx((p.fov_m[1], p.fov_m[0], p.slice_m))
+    # the phase oversampling that holds the cat's jaw is encoded; the image is the planned 32 x 32
+    assert p.encoded_rows > 32
+    assert flair.encoded_matrix == (32, p.encoded_rows, 1)
+    assert flair.encoded_fov_m == pytest.approx((p.fov_m[1], p.encoded_fov_m[0], p.slice_m))
+    assert flair.recon_matrix == (32, 32, 1) and flair.recon_fov_m == pytest.approx((p.fov_m[1], p.fov_m[0], p.slice_m))
     assert flair.coil_name == plan.coil and flair.channels == 4
     assert flair.larmor_frequency_hz == pytest.approx(backend.profile.magnet.larmor_hz + 12.0, abs=1)
     assert flair.slice_thickness_m == pytest.approx(p.slice_m) and flair.sequence_type == "ir_tse"
-    assert [s.acquisitions for s in run.series] == [NOISE_READOUTS + 32, NOISE_READOUTS + 32]
+    assert [s.acquisitions for s in run.series] == [NOISE_READOUTS + plan.series[i].parameters.encoded_rows for i in (1, 3)]
     assert read_series(raw, "01_T2_TSE_sagittal").header.series_index == 1
 
 

@@ -54,6 +54,7 @@ def test_a_plain_pypulseq_file_is_simulated_and_reconstructs(run_vetmri, tmp_pat
     raw = tmp_path / "mine.h5"
     result = run_vetmri("simulate", "--seq", str(seq), "--phantom", "test_tubes", "--out", str(raw), "--no-effects")
     assert result.returncode == 0, result.stderr
+    assert "note: Not in the sequence's [DEFINITIONS], so inferred from its events: slice thickness" in result.stdout
     assert list_groups(raw) == ["00_mine"]
     series = read_series(raw, "00_mine")
     assert series.header.encoded_matrix == (48, 48, 1)
@@ -93,9 +94,19 @@ def test_bad_files_get_one_sentence(run_vetmri, tmp_path):
     result = run_vetmri("simulate", "--seq", str(seq), "--phantom", str(bad_phantom), "--out", str(tmp_path / "o.h5"))
     assert result.returncode == 2 and "bad.toml" in result.stderr and "Traceback" not in result.stderr
     result = run_vetmri("simulate", "--seq", str(seq), "--phantom", "test_tubes", "--out", str(tmp_path / "o.h5"))
-    assert result.returncode == 2 and "not a readable Pulseq file" in result.stderr
+    assert result.returncode == 2 and "broken.seq is not a Pulseq file: it has no [VERSION] section" in result.stderr
     missing = run_vetmri("simulate", "--seq", str(tmp_path / "none.seq"), "--phantom", "test_tubes", "--out", str(tmp_path / "o.h5"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_a_file_that_is_not_pulseq_is_named_with_the_reason(run_vetmri, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# My sequences\n\nSee [the docs](x).\n")
+    result = run_vetmri("simulate", "--seq", str(readme), "--phantom", "test_tubes", "--out", str(tmp_path / "o.h5"))
+    assert result.returncode == 2
+    message = result.stderr.strip().splitlines()[-1]
+    assert f"{readme} is not a Pulseq file: it has no [VERSION] section" in message
+    assert "series.seq" not in result.stderr and "ValueError" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_interference_lines_show_in_the_noise_scan_at_their_frequency(run_vetmri, tmp_path):

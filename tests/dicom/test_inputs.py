@@ -102,6 +102,25 @@ def test_slices_that_do_not_step_along_the_normal_are_refused():
     assert backwards.shape == volume.shape
 
 
+def test_a_series_of_slices_with_their_own_orientations_is_checked_slice_by_slice():
+    volume = make_volume()
+    n = volume.shape[0]
+    rows = np.tile(volume.row_direction, (n, 1))
+    cols = np.tile(volume.column_direction, (n, 1))
+    rows[1], cols[1] = (0.0, 0.0, 1.0), (1.0, 0.0, 0.0)  # another plane
+    mixed = ImageVolume.from_slices(volume.pixels, volume.positions_m, rows, cols,
+                                    volume.pixel_spacing_m, volume.slice_thickness_m)
+    assert mixed.per_slice_orientation and np.allclose(mixed.slice_directions(1)[0], (0, 0, 1))
+    assert tuple(mixed.row_direction) == tuple(rows[0])
+    cols[1] = (0.0, 0.0, 1.0)  # parallel to its row direction
+    with pytest.raises(UserInputError, match="orthogonal"):
+        ImageVolume.from_slices(volume.pixels, volume.positions_m, rows, cols,
+                                volume.pixel_spacing_m, volume.slice_thickness_m)
+    with pytest.raises(UserInputError, match="each of the"):
+        ImageVolume.from_slices(volume.pixels, volume.positions_m, rows[:1], cols[:1],
+                                volume.pixel_spacing_m, volume.slice_thickness_m)
+
+
 def test_negative_or_non_finite_pixels_are_refused():
     volume = make_volume()
     bad = volume.pixels.copy()

@@ -9,6 +9,10 @@ from vetmri.recon import ReconOptions, reconstruct_series
 from vetmri.recon.analytic_phantom import Ellipsoid, disc_phantom
 from vetmri.recon.qa import ghosting_ratio, uniformity
 
+#: Multi-coil CS at 2.5x may have at most this times the error of the fully sampled image
+#: (measured 1.08; zero filling of the same lines is 1.26).
+CS_MARGIN = 1.15
+
 
 def recon(tmp_path, scan, options=ReconOptions(), name="scan"):
     path = tmp_path / f"{name}.h5"
@@ -149,3 +153,18 @@ def test_denoising_lowers_the_error_and_is_recorded(tmp_path):
         denoised = recon(tmp_path, scan, ReconOptions(denoise=method), name=method)
         assert f"denoising ({method})" in denoised.steps and denoised.metadata()["details"]["denoise"]["method"] == method
         assert scaled_error(denoised.volumes[0].magnitude[0], truth) < 0.8 * scaled_error(plain.volumes[0].magnitude[0], truth)
+
+
+def test_multicoil_cs_comes_close_to_the_fully_sampled_image(tmp_path):
+    """Against the fully sampled scan of the same coils and noise, not only zero filling:
+    2.5x undersampled SENSE-TV stays within a margin of its error."""
+    from vetmri.recon.sampling import variable_density_mask
+
+    full_scan = Scan(coils=4, noise_sigma=0.02)
+    truth = full_scan.truth()
+    options = ReconOptions(shading_correction="off")
+    full = scaled_error(recon(tmp_path, full_scan, options, name="full").volumes[0].magnitude[0], truth)
+    scan = Scan(coils=4, lines_sampled=variable_density_mask(64, 2.5, seed=4), noise_sigma=0.02)
+    cs = scaled_error(recon(tmp_path, scan, options, name="cs").volumes[0].magnitude[0], truth)
+    zero_filled = scaled_error(recon(tmp_path, scan, ReconOptions(method="fft", shading_correction="off"), name="zf").volumes[0].magnitude[0], truth)
+    assert cs < CS_MARGIN * full < zero_filled

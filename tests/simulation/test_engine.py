@@ -224,7 +224,7 @@ def test_bad_sequences_and_impossible_options_get_clear_errors(tmp_path):
     phantom = load_phantom("test_tubes")
     junk = tmp_path / "junk.seq"
     junk.write_text("this is not pulseq\n")
-    with pytest.raises(UserInputError, match="not a readable Pulseq file|has no blocks"):
+    with pytest.raises(UserInputError, match="is not a Pulseq file|not a readable Pulseq file|has no blocks"):
         simulate_sequence(junk, phantom)
     with pytest.raises(UserInputError, match="does not exist"):
         simulate_sequence(tmp_path / "missing.seq", phantom)

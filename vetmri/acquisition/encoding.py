@@ -15,8 +15,10 @@ component on the N-point grid (exact for any DFT reconstruction).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,6 +33,7 @@ __all__ = ["DISPLAY_DIRECTION", "EncodingGeometry", "infer_encoding", "to_mrd_ac
 #: toward ventral (-y) and toward caudal (-z).
 DISPLAY_DIRECTION = (1.0, -1.0, -1.0)
 _LATTICE_TOLERANCE = 0.05
+_HALF_SAMPLE_SLACK = 0.05  # samples: rounding of ramps and dwell moves the half-way centre a little
 
 
 class EncodingGeometry:
@@ -108,7 +111,13 @@ def _index(k: float, fov: float, centre: int, size: int, what: str) -> int:
 
 
 def _readout(acq: SimulatedAcquisition, geo: EncodingGeometry, fov_x: float) -> tuple[np.ndarray, int]:
-    """Samples in increasing k along ``read_dir`` and the index of k = 0."""
+    """Samples in increasing k along ``read_dir`` and the index of k = 0.
+
+    When k = 0 falls between two samples (an even number of samples centred on the echo,
+    pypulseq's usual readout: sample ``i`` at ``(i - n/2 + 1/2) / FOV``), the centre is the
+    upper one, ``n // 2``, and the line is resampled by the fraction (band-limited, within
+    the readout field of view) so that sample ``i`` lies at ``(i - centre) / FOV`` exactly,
+    as MRD's ``center_sample`` states."""
     k = acq.k_per_m @ geo.read_dir
     data = acq.samples
     if k.shape[0] > 1 and k[-1] < k[0]:
@@ -121,10 +130,25 @@ def _readout(acq: SimulatedAcquisition, geo: EncodingGeometry, fov_x: float) -> 
                 f"The readout samples k-space every {step:.3f} cycles/m, which is a {1e3 / step:.1f} mm field of view, "
                 f"not the {fov_x * 1e3:.1f} mm of the header; give the readout field of view the sequence was written for."
             )
-    centre = int(round(-k[0] * fov_x))
+    exact = float(-k[0] * fov_x)
+    centre = int(math.floor(exact + 0.5 + _HALF_SAMPLE_SLACK))  # k = 0 about half-way: the upper sample
     if not 0 <= centre < n:
         raise UserInputError("The readout does not cross the centre of k-space; the simulator reconstructs echoes only.")
+    shift = exact - centre
+    if abs(shift) > 1e-3 and n > 1:
+        data = data @ _resampling(n, centre, round(shift, 4)).T
     return np.ascontiguousarray(data), centre
+
+
+@lru_cache(maxsize=32)
+def _resampling(n: int, centre: int, shift: float) -> np.ndarray:
+    """The (n, n) matrix that takes a line sampled at ``k = (i - centre - shift) / FOV``
+    to ``k = (i - centre) / FOV``: through the n pixels of the readout field of view, where
+    the offset is the phase ramp ``exp(2 pi i shift x / FOV)``."""
+    i = np.arange(n) - centre
+    x = (np.arange(n) - n // 2) / n  # pixel positions / FOV
+    forward = np.exp(-2j * np.pi * np.outer(i, x))
+    return (forward * np.exp(-2j * np.pi * shift * x)[None, :]) @ forward.conj().T / n
 
 
 def _contrasts(imaging: Sequence[SimulatedAcquisition]) -> bool:
@@ -214,9 +238,14 @@ def _with_first_last_flags(acqs: list[Acquisition]) -> list[Acquisition]:
     return [replace(a, flags=a.flags | extra[i]) if i in extra else a for i, a in enumerate(acqs)]
 
 
-def infer_encoding(readouts: Sequence[SimulatedAcquisition]) -> tuple[tuple[int, int, int], tuple[float, float, float], int]:
+def infer_encoding(readouts: Sequence[SimulatedAcquisition], slice_thickness_m: float | None = None,
+                   ) -> tuple[tuple[int, int, int], tuple[float, float, float], int]:
     """Matrix (readout, phase, partitions), field of view (m) and slices of a foreign
     sequence, read off its k-space trajectory (for a Pulseq file without a plan).
+
+    The line counts are those of the image axes (the display directions of
+    :class:`EncodingGeometry`), where a line at +N/2 is the Nyquist line -N/2. A 2D
+    sequence's ``z`` field of view is ``slice_thickness_m`` (5 mm when not known).
 
     Raises
     ------
@@ -235,6 +264,9 @@ def infer_encoding(readouts: Sequence[SimulatedAcquisition]) -> tuple[tuple[int,
     centres = np.array([_echo_k(a, geo.read_axis) for a in imaging])
 
     def axis_size(values: np.ndarray) -> tuple[int, float]:
+        """Lines along an image axis (the trajectory's k along its display direction): the
+        counters run from -N/2 to N/2 - 1 around ``N // 2``, and +N/2 is the same Fourier
+        component as -N/2 (a refocusing pulse negates the encodes: -31..32 is 64 lines)."""
         distinct = np.unique(np.round(values, 2))
         steps = np.diff(distinct)
         steps = steps[steps > 0.5]  # fields of view below 2 m
@@ -243,13 +275,13 @@ def infer_encoding(readouts: Sequence[SimulatedAcquisition]) -> tuple[tuple[int,
         span = float(distinct[-1] - distinct[0])
         step = span / max(round(span / float(steps.min())), 1)  # refined over the whole range
         low, high = round(distinct[0] / step), round(distinct[-1] / step)
-        return 2 * max(-low, high + 1), step
+        half = max(-low, high)
+        return (2 * half + 1 if -low == high else 2 * half), step
 
-    # sizes from the sequence's own axes (a reversed display axis wraps its Nyquist line)
-    ny, step_y = axis_size(centres[:, geo.phase_axis])
-    nz, step_z = axis_size(centres[:, geo.partition_axis])
+    ny, step_y = axis_size(centres @ geo.phase_dir)
+    nz, step_z = axis_size(centres @ geo.slice_dir)
     slices = 1 + max(a.counters.get("SLC", 0) for a in imaging)
     fov_y = 1.0 / step_y if step_y else 1.0 / step_x
-    thickness = 0.005
+    thickness = slice_thickness_m or 0.005
     fov_z = 1.0 / step_z if step_z else thickness
     return (nx, ny, nz), (1.0 / step_x, fov_y, fov_z), slices if nz == 1 else 1

@@ -52,12 +52,14 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
     """
     p = plan.parameters
     rows, cols = p.matrix
+    encoded = p.encoded_rows  # with phase oversampling, cropped by the reconstruction
     three_d = p.sequence == "gre3d"
     partitions = p.slices if three_d else 1
     fov = (p.fov_m[1], p.fov_m[0], p.slice_m * partitions)
+    encoded_fov = (p.fov_m[1], p.encoded_fov_m[0], p.slice_m * partitions)
     n_slices = slices_in_series(plan)
     limits = EncodingLimits(
-        kspace_encoding_step_1=Limit(0, rows - 1, rows // 2),
+        kspace_encoding_step_1=Limit(0, encoded - 1, encoded // 2),
         kspace_encoding_step_2=Limit(0, partitions - 1, partitions // 2),
         slice=Limit(0, n_slices - 1, 0),
         average=Limit(0, p.averages - 1, 0),
@@ -67,8 +69,8 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
     coil = profile.coil(plan.coil)
     accel = max(1, round(p.acceleration))
     return SeriesHeader(
-        encoded_matrix=(cols, rows, partitions),
-        encoded_fov_m=fov,
+        encoded_matrix=(cols, encoded, partitions),
+        encoded_fov_m=encoded_fov,
         recon_matrix=(cols, rows, partitions),
         recon_fov_m=fov,
         limits=limits,
@@ -99,12 +101,18 @@ def foreign_series_header(*, matrix: tuple[int, int, int], fov_m: tuple[float, f
                           profile: ScannerProfile, channels: int, coil_name: str, name: str,
                           index: int = 0, slices: int = 1, averages: int = 1, contrasts: int = 1,
                           tr_s: float = 0.0, te_s: float = 0.0, ti_s: float = 0.0,
-                          flip_angle_deg: float = 90.0) -> SeriesHeader:
+                          flip_angle_deg: float = 90.0, slice_thickness_m: float | None = None,
+                          slice_spacing_m: float | None = None, echo_times_s: tuple[float, ...] = (),
+                          echo_train_length: int = 1,
+                          bandwidth_per_pixel_hz: float | None = None) -> SeriesHeader:
     """The header of a series played from a Pulseq file vetmri did not plan.
 
-    ``matrix`` and ``fov_m`` are (readout, phase, partitions) as MRD orders them.
+    ``matrix`` and ``fov_m`` are (readout, phase, partitions) as MRD orders them. The slice
+    thickness defaults to the encoded ``z`` field of view over the partitions (3D) or to
+    ``fov_m[2]`` (2D); the slice spacing to the thickness; the echo times to ``(te_s,)``.
     """
     nx, ny, nz = matrix
+    thickness = slice_thickness_m if slice_thickness_m else fov_m[2] / max(nz, 1)
     return SeriesHeader(
         encoded_matrix=(nx, ny, nz),
         encoded_fov_m=fov_m,
@@ -118,7 +126,10 @@ def foreign_series_header(*, matrix: tuple[int, int, int], fov_m: tuple[float, f
             contrast=Limit(0, max(contrasts, 1) - 1, 0),
             repetition=Limit(0, 0, 0),
         ),
-        tr_s=tr_s, te_s=te_s, ti_s=ti_s, flip_angle_deg=flip_angle_deg,
+        tr_s=tr_s, te_s=te_s, echo_times_s=tuple(echo_times_s) or ((te_s,) if te_s else ()), ti_s=ti_s,
+        flip_angle_deg=flip_angle_deg, echo_train_length=max(echo_train_length, 1),
+        bandwidth_per_pixel_hz=bandwidth_per_pixel_hz,
+        slice_thickness_m=thickness, slice_spacing_m=slice_spacing_m or thickness,
         coil_name=coil_name, channels=channels,
         field_strength_t=profile.magnet.b0_t, larmor_frequency_hz=profile.magnet.larmor_hz,
         series_name=name, series_index=index, sequence_type="pulseq",

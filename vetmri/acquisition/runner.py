@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from vetmri.acquisition.contract import Adjustments, Progress, ScannerBackend, arrivals
 from vetmri.acquisition.encoding import infer_encoding
 from vetmri.acquisition.header import foreign_series_header, series_header
@@ -19,6 +21,7 @@ from vetmri.acquisition.simulated import SimulatedBackend
 from vetmri.errors import OperationFailedError, UserInputError
 from vetmri.protocols.plan import ExamPlan
 from vetmri.rawdata import RawExamWriter, header_to_xml, series_group_name
+from vetmri.simulation.seq_reader import pulseq_file_problem
 
 __all__ = ["ExamRun", "SeriesRun", "run_exam", "run_sequence_file"]
 
@@ -36,6 +39,9 @@ class SeriesRun:
         Scan time of the sequence on the real scanner.
     wall_time_s : float
         Time it took here (sequence building, simulation and writing).
+    notes : tuple of str
+        Sentences for the user about this series (a foreign file's inferred parameters, an
+        approximate image).
     """
 
     index: int
@@ -44,6 +50,7 @@ class SeriesRun:
     acquisitions: int
     scan_time_s: float
     wall_time_s: float
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,10 +184,15 @@ def run_sequence_file(seq_path: Path, backend: SimulatedBackend, out: Path, *, f
     seq_path = Path(seq_path)
     if not seq_path.is_file():
         raise UserInputError(f"The sequence file {seq_path} does not exist.")
+    text = seq_path.read_text(errors="replace")
+    problem = pulseq_file_problem(text)
+    if problem:
+        raise UserInputError(f"{seq_path} is not a Pulseq file: {problem}; give a .seq file written by Sequence.write.")
     _refuse_existing(out, [series_group_name(0, seq_path.stem)])
     started = time.perf_counter()
-    result = backend.simulate(seq_path.read_text(errors="replace"), adjustments, on_progress=on_progress)
-    encoded, fov, slices = infer_encoding(result.acquisitions)
+    result = backend.simulate(text, adjustments, on_progress=on_progress, source=str(seq_path))
+    params = result.parameters
+    encoded, fov, slices = infer_encoding(result.acquisitions, params.slice_thickness_m if params else None)
     if fov_mm is not None:
         fov = (fov_mm[1] * 1e-3, fov_mm[0] * 1e-3, fov[2])
     if matrix is not None and (matrix[1] != encoded[0] or matrix[0] > encoded[1] + 1):
@@ -191,10 +203,10 @@ def run_sequence_file(seq_path: Path, backend: SimulatedBackend, out: Path, *, f
     if matrix is not None:
         encoded = (encoded[0], matrix[0], encoded[2])
     imaging = [a for a in result.acquisitions if "NOISE" not in a.flags]
-    averages = 1 + max(a.counters.get("AVG", 0) for a in imaging)
     header = foreign_series_header(matrix=encoded, fov_m=fov, profile=backend.profile, channels=result.channels,
                                    coil_name=result.coil or "ideal", name=seq_path.stem, slices=slices,
-                                   averages=averages)
+                                   **_foreign_timing(imaging, params, encoded[2]))
+    notes = tuple(n for n in ((params.describe() if params else ""), *result.notes) if n)
     written = 0
     with RawExamWriter(out) as writer:
         series_writer = writer.open_series(header)
@@ -207,5 +219,25 @@ def run_sequence_file(seq_path: Path, backend: SimulatedBackend, out: Path, *, f
         series_writer.extend(batch)
         written += len(batch)
     group = series_group_name(0, seq_path.stem)
-    run = SeriesRun(0, seq_path.stem, group, written, result.duration_s, time.perf_counter() - started)
+    run = SeriesRun(0, seq_path.stem, group, written, result.duration_s, time.perf_counter() - started, notes)
     return ExamRun(Path(out), adjustments, (run,), 0.0)
+
+
+def _foreign_timing(imaging: list, params, partitions: int) -> dict:
+    """Header values of a foreign series from its readouts and sequence parameters."""
+    averages = 1 + max((a.counters.get("AVG", 0) for a in imaging), default=0)
+    out: dict = dict(averages=averages)
+    if imaging:
+        first = imaging[0]
+        out["bandwidth_per_pixel_hz"] = 1.0 / (first.samples.shape[-1] * first.dwell_s)
+        # a slab centre is zero but along its slice axis
+        centres = sorted({round(float(np.sum(a.slab_centre_m)), 6) for a in imaging if a.slab_centre_m is not None})
+        if len(centres) > 1:
+            out["slice_spacing_m"] = float(np.median(np.diff(centres)))
+    if params is None:
+        return out
+    out.update(tr_s=params.tr_s, te_s=params.te_s, ti_s=params.ti_s, flip_angle_deg=params.flip_angle_deg,
+               echo_train_length=params.echo_train_length)
+    if partitions == 1 and params.slice_thickness_m:
+        out["slice_thickness_m"] = params.slice_thickness_m
+    return out

@@ -179,12 +179,13 @@ class SimulatedBackend:
         )
 
     def simulate(self, seq_text: str, adjustments: Adjustments, *, coil: str | None = None,
-                 on_progress: Progress | None = None) -> SimulationResult:
-        """Run the engine on sequence text (abortable through :meth:`abort`)."""
-        return self.prepare(seq_text, adjustments, coil=coil, on_progress=on_progress).collect()
+                 on_progress: Progress | None = None, source: str | None = None) -> SimulationResult:
+        """Run the engine on sequence text (abortable through :meth:`abort`); ``source``
+        names the text's file in messages."""
+        return self.prepare(seq_text, adjustments, coil=coil, on_progress=on_progress, source=source).collect()
 
     def prepare(self, seq_text: str, adjustments: Adjustments, *, coil: str | None = None,
-                on_progress: Progress | None = None) -> SequenceRun:
+                on_progress: Progress | None = None, source: str | None = None) -> SequenceRun:
         """Read a sequence for streaming (:func:`~vetmri.simulation.engine.prepare_sequence`);
         its groups check :meth:`abort` before each is synthesised."""
         report = on_progress or (lambda fraction, message: None)
@@ -197,7 +198,8 @@ class SimulatedBackend:
             path = Path(folder) / "series.seq"
             path.write_text(seq_text)
             return prepare_sequence(path, self.phantom, profile=self.profile,
-                                    options=self.options(adjustments, coil=coil), on_progress=progress)
+                                    options=self.options(adjustments, coil=coil), on_progress=progress,
+                                    source=source or "The sequence sent to the scanner")
 
     def group_batches(self, run: SequenceRun, header: SeriesHeader, adjustments: Adjustments) -> Iterator[list[Acquisition]]:
         """Noise readouts first, then the imaging readouts of each slice group as soon as the

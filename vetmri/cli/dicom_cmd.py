@@ -294,9 +294,12 @@ def recon_to_dicom(args: argparse.Namespace) -> int:
                     "study_created": result.study_created, "raw_file": result.raw_file,
                     "series": [{"id": s.series_id, "group": s.group, "number": s.number, "description": s.description,
                                 "folder": str(s.folder), "images": s.image_count,
-                                "series_instance_uid": s.series_instance_uid} for s in result.series]})
-        return 0
+                                "series_instance_uid": s.series_instance_uid} for s in result.series],
+                    "not_written": [{"group": f.group, "reason": f.reason} for f in result.not_written]})
+        return 2 if result.not_written else 0
     print(f"{'Created' if result.study_created else 'Added to'} study {study.id} ({study.region}, accession {study.accession}).")
     for s in result.series:
         print(f"  {s.series_id} #{s.number} {s.description}: {s.image_count} images in {s.folder}")
-    return 0
+    for f in result.not_written:
+        print(f"{f.group}: not written: {f.reason}", file=sys.stderr)
+    return 2 if result.not_written else 0

@@ -170,6 +170,8 @@ def print_exam_summary(summary: dict[str, Any], *, as_json: bool, verb: str) -> 
     for s in summary["series"]:
         print(f"{s['group']}: {s['acquisitions']} acquisitions, scan time {s['scan_time_s'] / 60:.1f} min, "
               f"{verb} in {s['wall_time_s']:.1f} s")
+        for note in s.get("notes", ()):
+            print(f"  note: {note}")
     if summary["series"]:
         print(f"wrote {summary['file']}")
     else:

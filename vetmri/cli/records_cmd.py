@@ -23,6 +23,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     owner.add_argument("--address", default="")
     _json(owner, _add_owner)
 
+    demo = actions.add_parser("add-demo", help="register the demonstration owner and dog (once; for trying the workstation)")
+    _json(demo, _add_demo)
+
     pet = actions.add_parser("add-pet", help="register a pet of an owner")
     pet.add_argument("--owner", required=True, metavar="OWNER_ID")
     pet.add_argument("--name", required=True)
@@ -155,6 +158,16 @@ def _add_owner(args: argparse.Namespace) -> int:
     with _open() as store:
         owner = store.add_owner(args.name, args.phone, email=args.email, address=args.address)
     _emit(args, owner_dict(owner), [f"added {owner_line(owner)}"])
+    return 0
+
+
+def _add_demo(args: argparse.Namespace) -> int:
+    from vetmri.exam.demo import demo_pet
+    from vetmri.records.views import pet_dict, pet_line
+
+    with _open() as store:
+        pet = demo_pet(store)
+    _emit(args, pet_dict(pet), [pet_line(pet)])
     return 0
 
 

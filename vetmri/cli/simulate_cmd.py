@@ -72,7 +72,8 @@ def _summary(run) -> dict:
         "adjustments": run.adjustments.to_dict() | {"noise_covariance": None},
         "calibration_s": round(run.calibration_s, 2),
         "series": [{"index": s.index, "name": s.name, "group": s.group, "acquisitions": s.acquisitions,
-                    "scan_time_s": round(s.scan_time_s, 2), "wall_time_s": round(s.wall_time_s, 2)} for s in run.series],
+                    "scan_time_s": round(s.scan_time_s, 2), "wall_time_s": round(s.wall_time_s, 2),
+                    "notes": list(s.notes)} for s in run.series],
     }
 
 

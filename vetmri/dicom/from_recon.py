@@ -156,36 +156,49 @@ def key_parameters(header: "SeriesHeader") -> dict[str, float | int | str]:
 def image_volume(volume: "ReconVolume") -> ImageVolume:
     """The writer's volume of a reconstructed volume (same pixels, same scanner frame).
 
-    The slice positions are the first-pixel centres of the reconstruction's geometry;
-    row and column directions, pixel spacing and thickness come from its first slice.
-
-    Raises
-    ------
-    UserInputError
-        The slices do not share one orientation or do not step along their normal (the
-        writer's own check).
+    The slice positions are the first-pixel centres of the reconstruction's geometry. A
+    stack of parallel slices stepping evenly along their normal keeps one orientation and
+    its slice spacing; otherwise (a 3-plane localizer, a stack with slices missing) each
+    image carries its own orientation and position (:meth:`ImageVolume.from_slices`).
+    Pixel spacing and thickness come from the first slice.
     """
     import numpy as np
 
-    from vetmri.errors import UserInputError
-
     first = volume.geometry[0]
-    for other in volume.geometry[1:]:
-        if not (np.allclose(other.row_direction, first.row_direction, atol=1e-6)
-                and np.allclose(other.column_direction, first.column_direction, atol=1e-6)):
-            raise UserInputError("The slices of this series are not parallel; such a series cannot be one DICOM series.")
+    pixels = np.asarray(volume.magnitude, dtype=np.float32)
+    positions = np.array([g.position_m for g in volume.geometry], dtype=float)
+    rows = np.array([g.row_direction for g in volume.geometry], dtype=float)
+    cols = np.array([g.column_direction for g in volume.geometry], dtype=float)
+    spacing_m = (float(first.pixel_spacing_m[0]), float(first.pixel_spacing_m[1]))
     spacing = volume.spacing_between_slices_m if volume.spacing_between_slices_m > 0 else first.slice_thickness_m
     if len(volume.geometry) > 1:  # where the slices really are (the sequence places them on its own raster)
         steps = np.diff(np.array([g.position_m for g in volume.geometry], dtype=float), axis=0)
         measured = float(np.median(np.linalg.norm(steps, axis=1)))
         if measured > 0 and abs(measured - spacing) <= 0.05 * spacing:
             spacing = measured
+    if not _regular_stack(positions, rows, cols, spacing):
+        return ImageVolume.from_slices(pixels, positions, rows, cols, spacing_m, float(first.slice_thickness_m))
     return ImageVolume(
-        pixels=np.asarray(volume.magnitude, dtype=np.float32),
-        positions_m=np.array([g.position_m for g in volume.geometry], dtype=float),
+        pixels=pixels,
+        positions_m=positions,
         row_direction=tuple(float(v) for v in first.row_direction),  # type: ignore[arg-type]
         column_direction=tuple(float(v) for v in first.column_direction),  # type: ignore[arg-type]
-        pixel_spacing_m=(float(first.pixel_spacing_m[0]), float(first.pixel_spacing_m[1])),
+        pixel_spacing_m=spacing_m,
         slice_thickness_m=float(first.slice_thickness_m),
         spacing_between_slices_m=float(spacing),
     )
+
+
+def _regular_stack(positions: "np.ndarray", rows: "np.ndarray", cols: "np.ndarray", spacing_m: float) -> bool:
+    """True when the slices are parallel and step by ``spacing_m`` along their normal."""
+    import numpy as np
+
+    if not (np.allclose(rows, rows[0], atol=1e-6) and np.allclose(cols, cols[0], atol=1e-6)):
+        return False
+    steps = np.diff(positions, axis=0)
+    if not steps.size:
+        return True
+    normal = np.cross(rows[0], cols[0])
+    sign = 1.0 if steps[0] @ normal >= 0 else -1.0
+    # positions come on the scanner's 10 um raster: 2 % of the spacing (at least 20 um), as the writer checks
+    return bool(np.allclose(steps, sign * spacing_m * normal, atol=max(2e-5, 0.02 * spacing_m)))

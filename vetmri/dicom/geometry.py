@@ -59,21 +59,32 @@ class PlaneGeometry:
     positions_mm : tuple of (x, y, z)
         Image Position (Patient) of each slice.
     orientation : tuple of 6 float
-        Image Orientation (Patient): row cosines then column cosines.
+        Image Orientation (Patient) of slice 0: row cosines then column cosines.
     pixel_spacing_mm : tuple of 2 float
         Pixel Spacing (between rows, between columns).
-    slice_thickness_mm, spacing_between_slices_mm : float
-        Slice Thickness and Spacing Between Slices.
+    slice_thickness_mm : float
+        Slice Thickness.
+    spacing_between_slices_mm : float or None
+        Spacing Between Slices; None (not written) when the slices carry their own
+        orientations.
     slice_locations_mm : tuple of float
-        Slice Location of each slice: its position along the slice normal.
+        Slice Location of each slice: its position along its own slice normal.
+    orientations : tuple of (tuple of 6 float)
+        Image Orientation (Patient) of each slice (all equal to ``orientation`` for a
+        stack of parallel slices).
     """
 
     positions_mm: tuple[tuple[float, float, float], ...]
     orientation: tuple[float, ...]
     pixel_spacing_mm: tuple[float, float]
     slice_thickness_mm: float
-    spacing_between_slices_mm: float
+    spacing_between_slices_mm: float | None
     slice_locations_mm: tuple[float, ...]
+    orientations: tuple[tuple[float, ...], ...] = ()
+
+    def orientation_of(self, index: int) -> tuple[float, ...]:
+        """Image Orientation (Patient) of slice ``index``."""
+        return self.orientations[index] if self.orientations else self.orientation
 
 
 def _clean(value: float) -> float:
@@ -95,15 +106,19 @@ def patient_plane_geometry(volume: "ImageVolume", patient_position: str) -> Plan
     import numpy as np
 
     rotation = scanner_to_patient_matrix(patient_position)
-    row = rotation @ np.asarray(volume.row_direction, float)
-    col = rotation @ np.asarray(volume.column_direction, float)
-    normal = np.cross(row, col)
     positions = (rotation @ np.asarray(volume.positions_m, float).T).T * 1e3
+    orientations, locations = [], []
+    for index, position in enumerate(positions):
+        row_scanner, col_scanner = volume.slice_directions(index)
+        row, col = rotation @ row_scanner, rotation @ col_scanner
+        orientations.append(tuple(_clean(v) for v in (*row, *col)))
+        locations.append(_clean(position @ np.cross(row, col)))
     return PlaneGeometry(
         positions_mm=tuple(tuple(_clean(v) for v in p) for p in positions),  # type: ignore[misc]
-        orientation=tuple(_clean(v) for v in (*row, *col)),
+        orientation=orientations[0],
         pixel_spacing_mm=tuple(_clean(v * 1e3) for v in volume.pixel_spacing_m),  # type: ignore[arg-type]
         slice_thickness_mm=_clean(volume.slice_thickness_m * 1e3),
-        spacing_between_slices_mm=_clean(volume.spacing_between_slices_m * 1e3),
-        slice_locations_mm=tuple(_clean(p @ normal) for p in positions),
+        spacing_between_slices_mm=None if volume.per_slice_orientation else _clean(volume.spacing_between_slices_m * 1e3),
+        slice_locations_mm=tuple(locations),
+        orientations=tuple(orientations),
     )

@@ -125,10 +125,11 @@ def add_image(
     ds.LossyImageCompression = "00"
 
     ds.PixelSpacing = [_ds(v) for v in plane.pixel_spacing_mm]
-    ds.ImageOrientationPatient = [_ds(v) for v in plane.orientation]
+    ds.ImageOrientationPatient = [_ds(v) for v in plane.orientation_of(slice_index)]
     ds.ImagePositionPatient = [_ds(v) for v in plane.positions_mm[slice_index]]
     ds.SliceThickness = _ds(plane.slice_thickness_mm)
-    ds.SpacingBetweenSlices = _ds(plane.spacing_between_slices_mm)
+    if plane.spacing_between_slices_mm is not None:
+        ds.SpacingBetweenSlices = _ds(plane.spacing_between_slices_mm)
     ds.SliceLocation = _ds(plane.slice_locations_mm[slice_index])
 
     _add_mr_image_module(ds, series)

@@ -4,7 +4,10 @@
 runs: it finds or creates the pet's study (a study the worklist planned keeps its Study
 Instance UID and accession), reconstructs every series group, writes one MR series per
 image volume into the study folder (or another folder) and registers each series with
-its key parameters, raw file, DICOM folder and image count.
+its key parameters, raw file, DICOM folder and image count. A series that cannot be
+reconstructed or written (its raw data lack what DICOM needs) is reported by name in
+:attr:`RawExportResult.not_written` while the others are written; only when none can be
+written is that an error.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ if TYPE_CHECKING:
     from vetmri.records.store import RecordStore
     from vetmri.recon import ReconOptions
 
-__all__ = ["RecordedSeries", "RawExportResult", "check_same_animal", "guess_region", "write_raw_as_dicom", "write_series_images"]
+__all__ = ["RecordedSeries", "RawExportResult", "UnwrittenSeries", "check_same_animal", "guess_region",
+           "write_raw_as_dicom", "write_series_images"]
 
 #: Words in series names that name a body region of the protocols.
 _REGION_WORDS = (
@@ -65,6 +69,22 @@ class RecordedSeries:
 
 
 @dataclass(frozen=True)
+class UnwrittenSeries:
+    """A series group that could not be written, and why.
+
+    Attributes
+    ----------
+    group : str
+        The raw file's series group.
+    reason : str
+        One sentence for the user.
+    """
+
+    group: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RawExportResult:
     """What :func:`write_raw_as_dicom` did.
 
@@ -77,12 +97,15 @@ class RawExportResult:
     raw_file : str
         The raw file as registered (relative to the data folder).
     series : tuple of RecordedSeries
+    not_written : tuple of UnwrittenSeries
+        Series groups that could not be written (the others were).
     """
 
     study: "StudyRecord"
     study_created: bool
     raw_file: str
     series: tuple[RecordedSeries, ...]
+    not_written: tuple[UnwrittenSeries, ...] = ()
 
 
 def guess_region(series_names: list[str]) -> str | None:
@@ -222,8 +245,9 @@ def write_series_images(
     used = {s.number for s in store.series_of_study(study.id)}
     acquisition = acquisition_parameters(header, sample_time_s=sample_time_s)
     base_name = description or header.series_name or images.group
+    volumes = [(volume, image_volume(volume)) for volume in images.volumes]  # refuse before writing any
     recorded = []
-    for volume in images.volumes:
+    for volume, dicom_volume in volumes:
         wanted = number if number is not None and number not in used and not recorded else max(used, default=0) + 1
         used.add(wanted)
         suffix = (f" echo {volume.contrast + 1}" if len(images.volumes) > 1 and volume.contrast else "") + \
@@ -235,7 +259,7 @@ def write_series_images(
             protocol_name=(header.series_name or base_name)[:64],
         )
         folder = target_root / series_folder_name(series)
-        written = write_mr_series(patient, general, series, image_volume(volume), folder,
+        written = write_mr_series(patient, general, series, dicom_volume, folder,
                                   uid_root=uid_root, equipment=equipment)
         resolved = folder.resolve()
         dicom_folder = resolved.relative_to(data_dir).as_posix() if resolved.is_relative_to(data_dir) else ""
@@ -309,7 +333,9 @@ def write_raw_as_dicom(
     Raises
     ------
     UserInputError
-        Unknown pet or study, unreadable raw data, no region.
+        Unknown pet or study, unreadable raw data, no region, or no series could be
+        written (a series that cannot be written while others can is listed in
+        ``not_written`` instead).
     OperationFailedError
         The files could not be written.
     """
@@ -323,24 +349,38 @@ def write_raw_as_dicom(
         if group not in available:
             raise UserInputError(f"{raw} has no series group '{group}' (groups: {', '.join(available)}).")
     chosen = groups or available
-    raw_series = [read_series(raw, group) for group in chosen]
+    raw_series, not_written = [], []
+    for group in chosen:
+        try:
+            raw_series.append(read_series(raw, group))
+        except UserInputError as exc:
+            not_written.append(UnwrittenSeries(group, str(exc)))
+    if not raw_series:
+        raise UserInputError(" ".join(f.reason for f in not_written))
+    scanned_pet = store.pet(pet_id)
+    for series_raw in raw_series:  # before any study is made for it
+        check_same_animal(series_raw.header, scanned_pet, source=f"{raw}, group '{series_raw.group}'")
     study, created = _study_for(store, pet_id, study_id, region, [s.header.series_name or s.group for s in raw_series],
                                 [s.header.region for s in raw_series], raw)
     context = store.study_context(study.id)
-    for series_raw in raw_series:
-        check_same_animal(series_raw.header, context.pet, source=f"{raw}, group '{series_raw.group}'")
     raw_file = _registered_raw(store, raw, study)
     target_root = out_dir if out_dir is not None else store.data_dir / study.folder / "dicom"
     recorded = []
     for series_raw in raw_series:
         progress = None if on_progress is None else (lambda stage, fraction, g=series_raw.group: on_progress(g, stage, fraction))
-        images = reconstruct_raw(series_raw, options or ReconOptions(), progress)
-        dwell = series_raw.acquisitions[0].sample_time_s if series_raw.acquisitions else None
-        recorded += write_series_images(images, store=store, study=study, raw_file=raw_file, uid_root=uid_root,
-                                        target_root=target_root, equipment=equipment, clinic=clinic,
-                                        sample_time_s=dwell, context=context)
+        try:
+            images = reconstruct_raw(series_raw, options or ReconOptions(), progress)
+            dwell = series_raw.acquisitions[0].sample_time_s if series_raw.acquisitions else None
+            recorded += write_series_images(images, store=store, study=study, raw_file=raw_file, uid_root=uid_root,
+                                            target_root=target_root, equipment=equipment, clinic=clinic,
+                                            sample_time_s=dwell, context=context)
+        except UserInputError as exc:
+            not_written.append(UnwrittenSeries(series_raw.group, str(exc)))
+    if not recorded:
+        raise UserInputError(" ".join(f.reason for f in not_written))
     study = store.set_study_status(study.id, "reconstructed")
-    return RawExportResult(study=study, study_created=created, raw_file=raw_file, series=tuple(recorded))
+    return RawExportResult(study=study, study_created=created, raw_file=raw_file, series=tuple(recorded),
+                           not_written=tuple(not_written))
 
 
 def _with_echo(acquisition, echo_time_s: float):

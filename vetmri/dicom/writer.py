@@ -18,7 +18,7 @@ from pydicom.filebase import DicomBytesIO
 from pydicom.uid import ExplicitVRLittleEndian, MRImageStorage
 
 from vetmri import __version__
-from vetmri.atomicfile import atomic_write_bytes
+from vetmri.atomicfile import atomic_write_bytes, make_folders
 from vetmri.dicom import uids
 from vetmri.dicom.geometry import patient_plane_geometry
 from vetmri.dicom.image_modules import add_image, add_series_modules
@@ -173,7 +173,7 @@ def write_mr_series(
     datasets = build_mr_datasets(patient, study, series, volume, uid_root=uid_root, equipment=equipment)
     paths = []
     try:
-        series_dir.mkdir(parents=True, exist_ok=True)
+        make_folders(series_dir)  # durable: a power cut cannot take a written series' folder away
         for index, ds in enumerate(datasets):
             path = series_dir / f"IM{index + 1:05d}.dcm"
             atomic_write_bytes(path, dataset_bytes(ds), mode=0o644)

@@ -259,6 +259,11 @@ class ExamSession:
         except VetmriError as exc:
             reason = self._abort_reason or str(exc)
             outcomes = runner.outcomes
+        except OSError as exc:  # a full disk or a file-size limit while writing a file
+            _log.warning("the exam of study %s stopped writing %s: %s", study.id, exc.filename or "a file", exc)
+            reason = (f"A file could not be written ({exc.strerror or exc}); free disk space (or raise the file-size "
+                      "limit) and resume the exam.")
+            outcomes = runner.outcomes
         except Exception:  # a bug must not leave the study 'scanning' nor reach the clinic's screen
             if self.aborted:  # an interrupt reached the simulator's workers too
                 _log.info("the exam of study %s was aborted", study.id, exc_info=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from vetmri.protocols.coverage import BodyExtent
 from vetmri.protocols.library import GeometryRules, Region, SizeBox
 from vetmri.protocols.plan import SeriesParameters
 from vetmri.protocols.templates import SeriesTemplate
@@ -30,13 +31,15 @@ def _extent(box: SizeBox, axis: str) -> float:
 @dataclass(frozen=True)
 class AnimalGeometry:
     """The region of this animal: what the FOV must hold and the slices must cover, the
-    pixel and slice size to aim at, and the largest FOV the magnet images well."""
+    pixel and slice size to aim at, the largest FOV the magnet images well, and where the
+    body lies around the image centre (what may give signal)."""
 
     fov_box: SizeBox
     cover_box: SizeBox
     pixel_m: float
     slice_m: float
     max_fov_m: float
+    body: BodyExtent
 
     @classmethod
     def of(cls, region: Region, weight_kg: float, skull: tuple[float, float, float],
@@ -44,12 +47,14 @@ class AnimalGeometry:
         size = (weight_kg / region.reference_kg) ** region.size_exponent
         resolution = (weight_kg / region.reference_kg) ** region.resolution_exponent
         lr, dv, cc = (size * k for k in skull)
+        body = (weight_kg / region.reference_kg) ** region.body_exponent
         return cls(
             fov_box=region.fov.scaled(lr, dv, cc),
             cover_box=region.cover.scaled(lr, dv, cc),
             pixel_m=max(rules.min_pixel_m, region.pixel_m * resolution),
             slice_m=max(rules.min_slice_m, region.slice_m * resolution),
             max_fov_m=max_fov_m,
+            body=region.body.scaled(*(body * k for k in skull)),
         )
 
 

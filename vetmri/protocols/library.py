@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from vetmri.errors import UserInputError
+from vetmri.protocols.coverage import AXES, BodyExtent, CoverageRules
 from vetmri.protocols.snr import Relaxation
 from vetmri.protocols.species import (
     Species,
@@ -78,6 +79,8 @@ class Region:
     slice_m: float
     resolution_exponent: float
     series: tuple[str, ...]
+    body: BodyExtent
+    body_exponent: float
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class GeometryRules:
     max_matrix: int
     min_slice_m: float
     min_pixel_m: float
+    coverage: CoverageRules
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,11 @@ def _read_geometry(t: TomlTable) -> GeometryRules:
         max_matrix=t.integer("max_matrix", minimum=16, maximum=1024),
         min_slice_m=t.number("min_slice_mm", minimum=0.1, maximum=20) * 1e-3,
         min_pixel_m=t.number("min_pixel_mm", minimum=0.05, maximum=5) * 1e-3,
+        coverage=CoverageRules(
+            max_wrapped_fraction=t.number("max_wrapped_fraction", minimum=0, maximum=0.5),
+            margin_fraction=t.number("anatomy_margin_fraction", minimum=0, maximum=1),
+            allow_phase_swap=t.boolean("allow_phase_swap", default=False),
+        ),
     )
     if rules.matrix_step % 2 or rules.min_matrix > rules.max_matrix:
         raise t.error("matrix_step", "must be even, and min_matrix must not exceed max_matrix")
@@ -249,6 +258,27 @@ def _box(t: TomlTable, key: str) -> SizeBox:
     size = SizeBox(*(box.number(k, minimum=0.1, maximum=2000) * 1e-3 for k in ("lr", "dv", "cc")))
     box.reject_unknown_keys()
     return size
+
+
+def _body(t: TomlTable, fit_width_m: float) -> BodyExtent:
+    """``body_mm = {lr = [low, high], ...}``: where tissue lies around the image centre; an
+    axis left out continues beyond the coil (cc) or is the fit width across (lr, dv)."""
+    default = BodyExtent.round_section(fit_width_m)
+    if "body_mm" not in t:
+        return default
+    box = t.table("body_mm")
+    spans: list[tuple[float, float] | None] = []
+    for axis in AXES:
+        if axis not in box:
+            spans.append(default.along(axis))
+            continue
+        low, high = box.number_list(axis, length=2)
+        if not -2000 <= low < 0 < high <= 2000:
+            raise box.error(axis, f"must be [low, high] in mm with low < 0 < high (the image centre lies "
+                            f"inside the body), not [{low:g}, {high:g}]")
+        spans.append((low * 1e-3, high * 1e-3))
+    box.reject_unknown_keys()
+    return BodyExtent(*spans)
 
 
 def _read_protocol(document: TomlTable, species: Species, templates: dict[str, SeriesTemplate],
@@ -300,6 +330,8 @@ def _read_region(name: str, t: TomlTable, templates: dict[str, SeriesTemplate],
         slice_m=t.number("slice_mm", minimum=0.1, maximum=20) * 1e-3,
         resolution_exponent=t.number("resolution_exponent", minimum=0, maximum=1),
         series=series,
+        body=_body(t, fit_width),
+        body_exponent=t.number("body_exponent", minimum=0, maximum=1, default=exponent),
     )
     bore.reject_unknown_keys()
     t.reject_unknown_keys()

@@ -34,6 +34,7 @@ SETTABLE_KEYS: dict[str, tuple[Any, ...]] = {
     "averages": ("integer", 1, 256),
     "bandwidth_hz_per_px": ("number", 5, 5_000),
     "acceleration": ("number", 1, 8),
+    "phase_oversampling": ("number", 0, 1),
     "sampling_seed": ("integer", 0, 2**31 - 1),
     "target_snr": ("number", 0.1, 1_000),
     "ordering": (ORDERINGS,),

@@ -8,6 +8,7 @@ the readout.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,12 +39,22 @@ class Violation:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """A change the planner made to make the series feasible or fit the budget."""
+    """A change the planner made to make the series feasible or fit the budget.
+
+    Attributes
+    ----------
+    time_s : float or None
+        What the change costs in scan time (negative: saves), when the planner measured it.
+    snr_factor : float or None
+        Predicted SNR after the change over the SNR before it, when measured.
+    """
 
     parameter: str
     from_value: Any
     to_value: Any
     reason: str
+    time_s: float | None = None
+    snr_factor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,10 @@ class SeriesParameters:
         Requested undersampling factor of the phase encoding (1 = fully sampled).
     sampling_seed : int
         Seed of the undersampling pattern (the same seed gives the same pattern).
+    phase_oversampling : float
+        Extra phase-encoding field of view as a fraction of ``fov_m[0]`` (0.25 = 25 % more
+        lines at the same pixel size), acquired so tissue outside the FOV does not fold
+        into the image, and cropped by the reconstruction.
     """
 
     name: str
@@ -91,6 +106,26 @@ class SeriesParameters:
     sampling_seed: int
     target_snr: float
     contrast_agent: bool
+    phase_oversampling: float = 0.0
+
+    @property
+    def encoded_rows(self) -> int:
+        """Phase-encoding lines of the encoded field of view (even; ``matrix[0]`` plus the
+        oversampling)."""
+        return encoded_rows(self.matrix[0], self.phase_oversampling)
+
+    @property
+    def encoded_fov_m(self) -> tuple[float, float]:
+        """(phase, readout) field of view that is encoded: the phase FOV grows with the
+        oversampled lines at the same pixel size."""
+        return (self.fov_m[0] * self.encoded_rows / self.matrix[0], self.fov_m[1])
+
+
+def encoded_rows(rows: int, oversampling: float) -> int:
+    """``rows`` plus ``oversampling x rows`` extra lines, rounded up to keep the count even."""
+    # the fraction is kept to 4 decimals: 0.02 lines of tolerance absorb its rounding
+    extra = math.ceil(rows * oversampling / 2 - 0.02) if oversampling > 0 else 0
+    return rows + 2 * extra
 
 
 @dataclass(frozen=True)
@@ -100,7 +135,8 @@ class Encoding:
     Attributes
     ----------
     lines : tuple of int
-        2D: acquired phase-encoding lines (0..rows-1, centre rows // 2), sorted.
+        2D: acquired phase-encoding lines (0..rows-1, centre rows // 2; rows are the
+        encoded rows, with any phase oversampling), sorted.
     points : tuple of (int, int)
         3D: acquired (line, partition) pairs in acquisition order (partition outer).
     shots : tuple of tuple of int
@@ -193,7 +229,9 @@ class SeriesPlan:
             "feasible": self.feasible,
             "violations": [{"parameter": v.parameter, "message": v.message} for v in self.violations],
             "adjustments": [
-                {"parameter": a.parameter, "from": a.from_value, "to": a.to_value, "reason": a.reason}
+                {"parameter": a.parameter, "from": a.from_value, "to": a.to_value, "reason": a.reason,
+                 "time_s": None if a.time_s is None else round(a.time_s, 1),
+                 "snr_factor": None if a.snr_factor is None else round(a.snr_factor, 3)}
                 for a in self.adjustments
             ],
             # Further detail (not part of the stable list, but kept stable too).
@@ -201,6 +239,8 @@ class SeriesPlan:
             "echo_spacing_ms": ms(self.echo_spacing_s),
             "ordering": p.ordering,
             "slice_gap_mm": mm(p.slice_gap_m),
+            "phase_oversampling": round(p.phase_oversampling, 4),
+            "encoded_matrix": [p.encoded_rows, p.matrix[1]],
             "slice_order": p.slice_order,
             "axes": {"read": p.read_axis, "phase": p.phase_axis, "slice": p.slice_axis},
             "coil": self.coil,
@@ -210,7 +250,7 @@ class SeriesPlan:
             "concatenations": self.concatenations,
             "sampling": {
                 "acquired": self.encoding.acquired,
-                "total": p.matrix[0] * (p.slices if p.sequence == "gre3d" else 1),
+                "total": p.encoded_rows * (p.slices if p.sequence == "gre3d" else 1),
                 "seed": p.sampling_seed,
                 "centre_echo": self.encoding.centre_echo,
             },

@@ -21,7 +21,9 @@ from vetmri.protocols.library import SKULL_TYPES, Budget, ProtocolLibrary, Speci
 from vetmri.protocols.overrides import Override, resolve_overrides
 from vetmri.protocols.plan import Adjustment, ExamPlan, SeriesParameters, SeriesPlan
 from vetmri.protocols.series_planner import SeriesContext, plan_series, with_averages
+from vetmri.protocols.coverage import AXES, signal_cover_m
 from vetmri.protocols.species import normalise_species_name
+from vetmri.protocols.wraparound import GEOMETRY_KEYS, KINDS, choose_cover, override_warning, phase_axes
 from vetmri.scanner.profile import ScannerProfile, load_profile
 
 __all__ = ["plan_exam"]
@@ -48,6 +50,13 @@ def _apply(p: SeriesParameters, values: dict[str, object]) -> SeriesParameters:
     if p.sequence == "gre3d" and "slices" in values and values["slices"] % 2:  # type: ignore[operator]
         raise UserInputError(f"The 3D series {p.name} needs an even number of partitions (slices).")
     return replace(p, **changes)  # type: ignore[arg-type]
+
+
+def _fixes(values: dict[str, object], allow_swap: bool) -> frozenset[str]:
+    """Wrap-around fixes allowed for a series: only oversampling when its FOV or matrix was set."""
+    if GEOMETRY_KEYS & set(values):
+        return frozenset({"oversampling"})
+    return KINDS if allow_swap else KINDS - {"swap"}
 
 
 def _skull(protocol: SpeciesProtocol, library: ProtocolLibrary, breed: str | None,
@@ -174,6 +183,8 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
     templates = [library.templates[key] for key in _series_keys(library, the_region.series, series_keys)]
     per_series = resolve_overrides(overrides, [t.sequence for t in templates], [t.name for t in templates])
     rasters = rasters_of(profile)
+    covers = {axis: signal_cover_m(animal.body, axis, coil.length_m, coil.inner_diameter_m,
+                                   library.geometry.coverage) for axis in AXES}
     plans: list[SeriesPlan] = []
     free: list[bool] = []
     for template, values in zip(templates, per_series):
@@ -189,7 +200,25 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
             v = plan.violations[0]
             raise UserInputError(f"The override of {plan.parameters.name} cannot be honoured: {v.message}.")
         fixed = "averages" in values or template.fixed_averages is not None
-        plans.append(plan if fixed else _choose_averages(plan, budget, warnings))
+
+        def finish(q: SeriesParameters, ctx: SeriesContext = ctx, values: dict = values,
+                   fixed: bool = fixed) -> tuple[SeriesPlan, list[str]]:
+            notes: list[str] = []
+            planned = plan_series(q, frozenset(values), ctx)
+            return (planned if fixed else _choose_averages(planned, budget, notes)), notes
+
+        base, notes = finish(params)
+        if "phase_oversampling" in values:
+            need = max(covers[a] for a in phase_axes(base.parameters))
+            if need > base.parameters.encoded_fov_m[0] * (1 + 1e-9):
+                notes.append(override_warning(base.parameters, need))
+        else:  # a FOV or matrix that was set stays; only oversampling may then be added
+            base, notes = choose_cover(base, notes, covers, finish, fov_step_m=library.geometry.fov_step_m,
+                                       matrix_step=library.geometry.matrix_step,
+                                       max_matrix=library.geometry.max_matrix,
+                                       kinds=_fixes(values, library.geometry.coverage.allow_phase_swap))
+        warnings.extend(notes)
+        plans.append(base)
         free.append(not fixed)
     plans = _fit_exam_budget(plans, free, budget, warnings)
     return ExamPlan(

@@ -73,7 +73,7 @@ class _Notes:
 
 
 def _encoding(p: SeriesParameters, positions: tuple[float, ...]) -> Encoding:
-    rows = p.matrix[0]
+    rows = p.encoded_rows
     if p.sequence == "gre3d":
         points = enc.poisson_disc_mask(rows, p.slices, p.acceleration, p.sampling_seed)
         return Encoding((), points, (), 1, (0,), (0.0,))
@@ -95,8 +95,8 @@ def timing_for(p: SeriesParameters, e: Encoding, r: Rasters) -> SeriesTiming:
     """The event layout of a series (what the Pulseq builders play)."""
     kind = p.sequence if p.sequence != "localizer" else "gre"
     return design_timing(TimingInput(
-        kind=kind, flip_angle_deg=p.flip_angle_deg, fov_read_m=p.fov_m[1], fov_phase_m=p.fov_m[0],
-        read_samples=p.matrix[1], phase_lines=p.matrix[0], slice_m=p.slice_m,
+        kind=kind, flip_angle_deg=p.flip_angle_deg, fov_read_m=p.fov_m[1], fov_phase_m=p.encoded_fov_m[0],
+        read_samples=p.matrix[1], phase_lines=p.encoded_rows, slice_m=p.slice_m,
         partitions=p.slices if p.sequence == "gre3d" else 1,
         bandwidth_hz_per_px=p.bandwidth_hz_per_px, echo_train_length=p.echo_train_length,
         centre_echo=e.centre_echo), r)
@@ -128,9 +128,9 @@ def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesCont
     if p.matrix[1] > r.max_samples:
         notes.violations.append(Violation("matrix", f"{p.matrix[1]} readout samples exceed the "
                                           f"receiver's {r.max_samples}"))
-    if p.echo_train_length > p.matrix[0]:
+    if p.echo_train_length > p.encoded_rows:
         notes.violations.append(Violation("echo_train_length", f"an echo train of {p.echo_train_length} "
-                                          f"is longer than the {p.matrix[0]} phase-encoding lines"))
+                                          f"is longer than the {p.encoded_rows} phase-encoding lines"))
     e = _encoding(p, _positions(p))
     timing = timing_for(p, e, r)
     if timing.excitation.rf.duration_us > MAX_RF_US:

@@ -21,7 +21,7 @@ from vetmri.rawdata.acquisition import (
 )
 from vetmri.rawdata.header import EncodingLimits, Limit, SeriesHeader, header_from_xml, header_to_xml
 from vetmri.rawdata.reader import RawSeries, check_series, list_groups, read_series, sort_acquisitions
-from vetmri.rawdata.writer import RawExamWriter, SeriesWriter, series_group_name
+from vetmri.rawdata.writer import RawExamWriter, SeriesWriter, recover_raw_file, series_group_name
 
 __all__ = [
     "TIME_STAMP_TICK_S",
@@ -31,6 +31,7 @@ __all__ = [
     "EncodingLimits",
     "Limit",
     "RawExamWriter",
+    "recover_raw_file",
     "RawSeries",
     "SeriesHeader",
     "SeriesWriter",

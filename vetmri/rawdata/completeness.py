@@ -3,7 +3,9 @@
 A series is complete when its last acquisition carries the MRD flag
 ``ACQ_LAST_IN_MEASUREMENT`` (the scanner sets it on the final readout of a series). A run
 cut short (a dropped link, a kill) leaves a group without it; :func:`remove_series` deletes
-such a group so the series can be acquired again into the same exam file.
+such a group so the series can be acquired again into the same exam file. A group killed
+before its first imaging readout (header only, or noise only) is not even listed
+(:func:`vetmri.rawdata.list_groups`), and writing the series again replaces it.
 """
 
 from __future__ import annotations
@@ -28,13 +30,16 @@ def series_is_complete(path: str | Path, group: str) -> bool:
     import h5py
 
     path = Path(path)
-    if group not in list_groups(path):
-        raise UserInputError(f"{path} has no series group '{group}'.")
+    list_groups(path)  # a readable raw file, or one sentence saying what it is not
     try:
         with h5py.File(path, "r") as f:
+            if group not in f or "xml" not in f[group]:
+                raise UserInputError(f"{path} has no series group '{group}'.")
             if "data" not in f[group] or len(f[group]["data"]) == 0:
-                return False
+                return False  # killed before its first readout
             flags = int(f[group]["data"][-1]["head"]["flags"])
+    except UserInputError:
+        raise
     except (OSError, KeyError, ValueError):
         raise UserInputError(f"{path}, group '{group}': the data cannot be read (the file is damaged).") from None
     return bool(flags & int(AcqFlag.LAST_IN_MEASUREMENT))

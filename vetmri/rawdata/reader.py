@@ -18,7 +18,7 @@ from vetmri.errors import UserInputError
 from vetmri.rawdata.acquisition import Acquisition, acquisition_from_header_fields
 from vetmri.rawdata.header import EncodingLimits, Limit, SeriesHeader, header_from_xml
 
-__all__ = ["RawSeries", "check_series", "list_groups", "read_series", "sort_acquisitions"]
+__all__ = ["RawSeries", "check_series", "holds_readouts", "list_groups", "read_series", "sort_acquisitions"]
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,34 @@ def _open(path: Path) -> Any:
 
 
 def list_groups(path: str | Path) -> list[str]:
-    """The series groups of a raw file (groups that hold an MRD XML header), sorted."""
+    """The series groups of a raw file, sorted: groups that hold an MRD XML header and at
+    least one readout after the noise scan.
+
+    A group with no readout, or only noise readouts (a series killed before its first
+    imaging readout), is treated as absent: it is not listed, and writing the series
+    again replaces it (:func:`holds_readouts`)."""
     path = Path(path)
     with _open(path) as f:
         try:
-            return sorted(name for name in f.keys() if _is_group(f, name) and "xml" in f[name])
+            return sorted(name for name in f.keys() if _is_group(f, name) and "xml" in f[name] and holds_readouts(f[name]))
         except (OSError, KeyError, RuntimeError):
             raise UserInputError(f"{path} is damaged: its list of series cannot be read.") from None
+
+
+def holds_readouts(group: Any) -> bool:
+    """True when an open HDF5 series group holds a readout that is not a noise measurement.
+
+    Noise readouts come first in a series, so the last record tells.
+    """
+    from vetmri.rawdata.acquisition import AcqFlag
+
+    if "data" not in group or len(group["data"]) == 0:
+        return False
+    records = group["data"]
+    names = records.dtype.names or ()
+    if "head" not in names:
+        return True  # not an MRD record: let read_series say what is wrong
+    return not int(records[-1]["head"]["flags"]) & int(AcqFlag.IS_NOISE_MEASUREMENT)
 
 
 def _is_group(f: Any, name: str) -> bool:

@@ -60,7 +60,19 @@ def _vec(v: np.ndarray) -> Vector3:
     return (float(v[0]), float(v[1]), float(v[2]))
 
 
-def slice_geometries(header: SeriesHeader, first_of_slice: dict[int, Acquisition], shape: tuple[int, int, int]) -> tuple[SliceGeometry, ...]:
+def _directions(acq: Acquisition) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read, phase and slice directions of a readout; zero vectors (the ``ismrmrd``
+    package's default: not recorded) become the scanner axes x, y, z."""
+    read, phase, normal = (np.asarray(v, float) for v in (acq.read_dir, acq.phase_dir, acq.slice_dir))
+    if np.linalg.norm(read) < 1e-6 or np.linalg.norm(phase) < 1e-6:
+        return np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0])
+    if np.linalg.norm(normal) < 1e-6:
+        normal = np.cross(read, phase)
+    return read, phase, normal
+
+
+def slice_geometries(header: SeriesHeader, first_of_slice: dict[int, Acquisition], shape: tuple[int, int, int],
+                     slice_indices: list[int] | None = None) -> tuple[SliceGeometry, ...]:
     """Geometry of every image of a volume.
 
     Parameters
@@ -70,14 +82,21 @@ def slice_geometries(header: SeriesHeader, first_of_slice: dict[int, Acquisition
         An imaging readout of each slice (its position and directions are used).
     shape : (slices, rows, cols)
         Shape of the image volume (for 3D, slices are partitions).
+    slice_indices : list of int, optional
+        2D: the slice counter of each image (by default 0, 1, ...), when slices without
+        data were left out.
     """
     n_slices, rows, cols = shape
+    if slice_indices is None or header.is_3d:
+        slice_indices = list(range(n_slices))
+    if len(slice_indices) != n_slices:
+        raise ValueError(f"{len(slice_indices)} slice counters for {n_slices} images")
     d_col = header.recon_fov_m[0] / cols
     d_row = header.recon_fov_m[1] / rows
     out = []
     for s in range(n_slices):
-        acq = first_of_slice[0 if header.is_3d else s]
-        read, phase, normal = (np.asarray(v, float) for v in (acq.read_dir, acq.phase_dir, acq.slice_dir))
+        acq = first_of_slice[min(first_of_slice)] if header.is_3d else first_of_slice[slice_indices[s]]
+        read, phase, normal = _directions(acq)
         centre = np.asarray(acq.position_m, float)
         thickness = header.slice_thickness_m
         if header.is_3d:

@@ -42,7 +42,10 @@ class NoiseModel:
 
     def covariance_at(self, sample_time_s: float) -> np.ndarray:
         """Covariance per sample at another dwell time (noise power scales with the
-        bandwidth, 1 / dwell)."""
+        bandwidth, 1 / dwell). Without a dwell time on either side (0: not recorded) the
+        noise scan is taken to share the imaging bandwidth."""
+        if sample_time_s <= 0 or self.sample_time_s <= 0:
+            return self.covariance
         return self.covariance * (self.sample_time_s / sample_time_s)
 
     def whitening_matrix(self, sample_time_s: float) -> np.ndarray:

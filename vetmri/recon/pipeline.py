@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from vetmri.recon.images import ImageVolume, SeriesImages
 from vetmri.recon.intensity import shading_correction
 from vetmri.recon.noise import estimate_noise_sigma_from_kspace, noise_model_from_scan, prewhiten, unusable_noise_reason
 from vetmri.recon.partial_fourier import PARTIAL_FOURIER_METHODS, detect_partial_fourier, fill_partial_fourier
-from vetmri.recon.readouts import stack_readouts
+from vetmri.recon.readouts import consistent_dwell, stack_readouts, with_echo_centre
 from vetmri.recon.sampling import is_undersampled
 
 __all__ = ["METHODS", "COIL_COMBINES", "CS_REGULARISERS", "DENOISERS", "PARTIAL_FOURIER_METHODS", "ReconOptions", "reconstruct_raw", "reconstruct_series"]
@@ -132,6 +132,13 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
     noise = stack_readouts(series.noise)
     if lines is None:
         raise UserInputError("the series holds no imaging lines to reconstruct.")
+    dwell, dwell_note = consistent_dwell(header.encoded_matrix[0], header.bandwidth_per_pixel_hz, lines, navigators, noise)
+    lines, centre_note = with_echo_centre(lines, header.encoded_matrix[0])
+    navigators, _ = with_echo_centre(navigators, header.encoded_matrix[0])
+    for note in (dwell_note, centre_note):
+        if note is not None:
+            details.setdefault("notes", []).append(note)
+    lines, navigators, noise = (None if k is None else replace(k, sample_time_s=dwell) for k in (lines, navigators, noise))
     model = noise_model_from_scan(noise) if options.prewhiten else None
     if model is not None and model.covariance.shape[0] != lines.data.shape[1]:
         raise UserInputError(f"the noise scan has {model.covariance.shape[0]} channels but the imaging data {lines.data.shape[1]}; the data are inconsistent.")
@@ -147,7 +154,7 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
         if navigators is not None:
             navigators = prewhiten(navigators, model)
         steps.append("noise pre-whitening")
-    if navigators is not None and len(navigators) >= 2 and options.drift_correction:
+    if navigators is not None and len(navigators) >= 2 and options.drift_correction and dwell > 0:
         lines, drift = correct_drift(lines, navigators, header.te_s)
         steps.append("frequency-drift correction")
         details["drift_hz_range"] = [float(drift.min()), float(drift.max())]
@@ -155,6 +162,8 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
     kspaces = grid_kspace(lines, header, remove_oversampling=options.remove_oversampling, use_all_averages=options.average)
     if options.remove_oversampling and header.readout_oversampling != 1:
         steps.append("readout oversampling removal")
+    if header.encoded_matrix[1] > header.recon_matrix[1]:  # cropped in _to_recon_matrix
+        steps.append("phase oversampling removal")
     if options.average and int(lines.counter("average").max()) > 0:
         steps.append("averaging")
     if model is not None:
@@ -170,13 +179,14 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
     method_used = "fft"
     for n, kspace in enumerate(kspaces):
         report("reconstructing", 0.1 + 0.8 * n / len(kspaces))
+        kspace, present = _slices_with_data(kspace, header, details)
         images, method, used = _reconstruct_kspace(kspace, header, options, sigma, details)
         method_used = method
         for step in used:
             if step not in steps:
                 steps.append(step)
         images = _to_recon_matrix(images, header, options)
-        geometry = slice_geometries(header, first_of_slice, images.shape)
+        geometry = slice_geometries(header, first_of_slice, images.shape, slice_indices=present)
         echo = header.echo_times_s[kspace.contrast] if kspace.contrast < len(header.echo_times_s) else header.te_s
         volumes.append(ImageVolume(
             magnitude=np.abs(images).astype(np.float32), complex_image=images.astype(np.complex64),
@@ -185,6 +195,26 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
         ))
     report("done", 1.0)
     return SeriesImages(group=series.group, header=header, volumes=tuple(volumes), steps=tuple(steps), method=method_used, noise_sigma=sigma, details=details)
+
+
+def _slices_with_data(kspace: KSpace, header: SeriesHeader, details: dict[str, Any]) -> tuple[KSpace, list[int] | None]:
+    """The k-space without the slices that hold no line (a series cut short: killed, a
+    dropped link), and the slice counters kept (None: all of them)."""
+    if header.is_3d:
+        return kspace, None
+    has_data = kspace.sampled.any(axis=(1, 2))
+    planned = max(kspace.data.shape[0], header.limits.slice.maximum + 1 if header.limits.slice else 0)
+    present = [int(s) for s in np.flatnonzero(has_data)]
+    if len(present) == planned:
+        return kspace, None
+    note = (f"{planned - len(present)} of {planned} slices hold no data (the series was cut short) and are left out; "
+            f"slices {', '.join(str(s + 1) for s in present)} are reconstructed")
+    if note not in details.get("notes", []):
+        details.setdefault("notes", []).append(note)
+    if has_data.all():
+        return kspace, None
+    kept = KSpace(data=kspace.data[present], counts=kspace.counts[present], contrast=kspace.contrast, repetition=kspace.repetition)
+    return kept, present
 
 
 def _reconstruct_kspace(kspace: KSpace, header: SeriesHeader, options: ReconOptions, sigma: float, details: dict[str, Any]) -> tuple[np.ndarray, str, list[str]]:

@@ -46,7 +46,8 @@ def calibration_region(sampled: np.ndarray) -> tuple[slice, ...]:
         if not sampled[region].all():
             break
         half += 1
-    return tuple(slice(c - half, c + half + 1) for c in centre)
+    # a fully sampled axis of even length has one line fewer after the centre than before
+    return tuple(slice(max(0, c - half), min(n, c + half + 1)) for c, n in zip(centre, sampled.shape))
 
 
 def variable_density_mask(lines: int, acceleration: float, *, centre_fraction: float = 0.08, seed: int = 0) -> np.ndarray:

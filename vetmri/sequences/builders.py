@@ -5,7 +5,8 @@ Each builder plays the blocks laid out by :func:`vetmri.protocols.timing.design_
 with the delays that set TE, TI and TR, so a plan at its ``min_te_s`` builds and one
 gradient raster step shorter is refused (:class:`SequenceRefusedError`).
 
-Encoding labels on every ADC: ``LIN`` (phase-encoding line, centre = rows // 2), ``SLC``
+Encoding labels on every ADC: ``LIN`` (phase-encoding line, centre = rows // 2, rows of the
+encoded field of view with any phase oversampling), ``SLC``
 (slice index), ``AVG`` (average), ``PAR`` (3D partition, centre = partitions // 2), ``SEG``
 (echo of the echo train, TSE and IR-TSE), ``SET`` (localizer plane: 0 sagittal, 1 dorsal,
 2 transverse). Averages are the outer loop, then shots (echo trains, or lines), then the
@@ -68,7 +69,7 @@ class _Kernel:
         self.delays = timing.delays_us(te, ti)
         self.gamma = w.gamma
         p = plan.parameters
-        self.rows, self.fov_phase = p.matrix[0], p.fov_m[0]
+        self.rows, self.fov_phase = p.encoded_rows, p.encoded_fov_m[0]
         self.partitions = p.slices if p.sequence == "gre3d" else 1
         self.thickness = p.slice_m
         self.spoil_count = 0
@@ -159,7 +160,7 @@ def _two_d(w: BlockWriter, plan: SeriesPlan, timing: SeriesTiming, te: int, ti: 
 def _three_d(w: BlockWriter, plan: SeriesPlan, timing: SeriesTiming, te: int, tr: int) -> None:
     kernel = _Kernel(w, plan, timing, te, 0)
     fill = tr - timing.slice_period_us(te, 0)
-    centre = (plan.parameters.matrix[0] // 2, plan.parameters.slices // 2)
+    centre = (plan.parameters.encoded_rows // 2, plan.parameters.slices // 2)
     points = [(0, centre, False)] * plan.dummy_repetitions
     points += [(a, pt, True) for a in range(plan.parameters.averages) for pt in plan.encoding.points]
     for average, (line, partition), acquire in points:
@@ -194,8 +195,11 @@ def make_sequence(plan: SeriesPlan, profile: ScannerProfile) -> object:
             _two_d(w, plan, timing, te, ti, tr, {})
     seq = w.seq
     seq.set_definition("Name", p.name)
-    seq.set_definition("FOV", [p.fov_m[1], p.fov_m[0], p.slice_m * (p.slices if p.sequence == "gre3d" else 1)])
-    seq.set_definition("Matrix", [p.matrix[1], p.matrix[0], p.slices])
+    # What the file encodes: the phase FOV and lines include any phase oversampling.
+    seq.set_definition("FOV", [p.fov_m[1], p.encoded_fov_m[0], p.slice_m * (p.slices if p.sequence == "gre3d" else 1)])
+    seq.set_definition("Matrix", [p.matrix[1], p.encoded_rows, p.slices])
+    if p.phase_oversampling > 0:
+        seq.set_definition("PhaseOversampling", p.phase_oversampling)
     seq.set_definition("TE", p.te_s)
     seq.set_definition("TR", p.tr_s)
     if p.ti_s is not None:

@@ -9,7 +9,11 @@
   change since the last Larmor calibration.
 - B1: a flip-angle scale, ``b1_scale * (1 - b1_falloff * (r / R)^2)`` with R the coil radius
   (transmit field falls off toward the coil wall).
-- Receive coils: one channel = a uniform volume coil; N channels = N loops on the coil's
+- Receive coils: one channel = a cylindrical volume coil, uniform across the bore and
+  falling off along it as the on-axis field of a finite solenoid of the coil's length and
+  radius (Biot-Savart, by reciprocity the receive profile;
+  :func:`vetmri.protocols.coverage.axial_sensitivity`, the law the planner checks
+  wrap-around with); N channels = N loops on the coil's
   cylinder (or under the animal, for a spine array), each with the on-axis loop law
   ``a^3 / (a^2 + d^2)^(3/2)`` in magnitude and a phase that turns with the azimuth; scaled so
   the root-sum-of-squares is 1 at the isocentre. Noise covariance: unit variance +-10 %,
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vetmri.errors import UserInputError
+from vetmri.protocols.coverage import axial_sensitivity
 from vetmri.scanner.profile import Coil, ScannerProfile
 
 __all__ = [
@@ -206,11 +211,15 @@ def coil_sensitivities(points_m: np.ndarray, coil: Coil | None) -> np.ndarray:
     Returns
     -------
     ndarray of complex64, shape (channels, ...)
-        For ``coil`` None (or a one-channel volume coil): ones. Multi-channel: the root sum
-        of squares is 1 at the isocentre.
+        For ``coil`` None (an ideal coil): ones. A one-channel volume coil: 1 at its centre,
+        falling off along the bore (z) beyond its ends. Multi-channel: the root sum of
+        squares is 1 at the isocentre.
     """
-    if coil is None or coil.channels == 1:
+    if coil is None:
         return np.ones((1, *points_m.shape[:-1]), dtype=np.complex64)
+    if coil.channels == 1:
+        axial = axial_sensitivity(points_m[..., 2], coil.length_m, coil.inner_diameter_m / 2)
+        return axial[None].astype(np.complex64)
     centres, normals, loop = _loop_centres(coil)
     maps = []
     for centre, normal in zip(centres, normals):

@@ -35,7 +35,9 @@ from vetmri.simulation.lowrank import distinct_rows
 from vetmri.simulation.phase_graph import PhaseGraph
 from vetmri.simulation.result import SimulatedAcquisition, SimulationResult
 from vetmri.simulation.seq_reader import SequenceEvents, read_sequence
+from vetmri.simulation.sequence_parameters import SequenceParameters, sequence_parameters
 from vetmri.simulation.slice_groups import GroupPlan, derive_counters, plan_groups, slab_of, slab_quadrature
+from vetmri.simulation.spoiling import unspoiled_note
 from vetmri.simulation.synthesis import GroupSamples, synthesise_group
 from vetmri.simulation.workers import available_cores, group_pool
 
@@ -131,6 +133,7 @@ def prepare_sequence(
     options: EffectOptions = EffectOptions(),
     on_progress: Callable[[float, str], None] | None = None,
     workers: int | None = None,
+    source: str | None = None,
 ) -> SequenceRun:
     """Read a sequence and work out everything that needs no synthesis: the slice groups,
     the k-space position, echo time and encoding counters of every readout. The signal
@@ -144,7 +147,7 @@ def prepare_sequence(
     profile = profile or load_profile()
     options.validate(profile)
     coil = profile.coil(options.coil) if options.coil else None
-    events = read_sequence(Path(seq_path), profile)
+    events = read_sequence(Path(seq_path), profile, source=source)
     tissues = [t for t in phantom.tissues() if t.pd > 0]
     if not tissues:
         raise UserInputError(f"The phantom {phantom.name} has no tissue that gives signal (every pd is 0).")
@@ -173,9 +176,13 @@ def prepare_sequence(
             slab_centre_m=centre, echo_time_s=te,
         ))
     derive_counters(skeleton, groups)
-    return SequenceRun(events=events, phantom=phantom, profile=profile, options=options, coil=coil,
-                       tissues=tuple(tissues), plans=tuple(plans), skeleton=tuple(skeleton),
-                       report=on_progress or (lambda fraction, message: None), workers=workers)
+    run = SequenceRun(events=events, phantom=phantom, profile=profile, options=options, coil=coil,
+                      tissues=tuple(tissues), plans=tuple(plans), skeleton=tuple(skeleton),
+                      report=on_progress or (lambda fraction, message: None), workers=workers)
+    unspoiled = unspoiled_note(events, plans, [t.t2_s for t in tissues])
+    if unspoiled:
+        run.notes.append(unspoiled)
+    return run
 
 
 class SequenceRun:
@@ -301,8 +308,13 @@ class SequenceRun:
             acquisitions=tuple(acquisitions), channels=self.channels, coil=self.options.coil,
             noise_covariance=self.noise_covariance, noise_std_per_sqrt_s=self.noise_std_per_sqrt_s,
             larmor_hz=self.profile.magnet.larmor_hz, duration_s=self.events.duration_s,
-            phantom=self.phantom.name, notes=tuple(dict.fromkeys(self.notes)),
+            phantom=self.phantom.name, notes=tuple(dict.fromkeys(self.notes)), parameters=self.parameters,
         )
+
+    @property
+    def parameters(self) -> SequenceParameters:
+        """TR, TE, TI, slice thickness, flip angle of the sequence (``[DEFINITIONS]`` or inferred)."""
+        return sequence_parameters(self.events, self.skeleton)
 
     def _rng(self, group: int) -> np.random.Generator:
         return np.random.default_rng([self.options.seed, 0x5EED, group])

@@ -6,8 +6,12 @@ The raw-data package turns these into MRD acquisitions; nothing here depends on 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from vetmri.simulation.sequence_parameters import SequenceParameters
 
 __all__ = ["SimulatedAcquisition", "SimulationResult"]
 
@@ -74,6 +78,9 @@ class SimulationResult:
     phantom : str
     notes : tuple of str
         Approximations that applied to this run (e.g. "readout beyond the FOV filtered").
+    parameters : SequenceParameters or None
+        TR, TE, TI, slice thickness and flip angle of the sequence, from its
+        ``[DEFINITIONS]`` or inferred from its events (which ones: ``parameters.inferred``).
     """
 
     acquisitions: tuple[SimulatedAcquisition, ...]
@@ -85,3 +92,4 @@ class SimulationResult:
     duration_s: float
     phantom: str
     notes: tuple[str, ...] = field(default=())
+    parameters: SequenceParameters | None = None

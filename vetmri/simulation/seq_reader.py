@@ -20,8 +20,9 @@ import numpy as np
 
 from vetmri.errors import UserInputError
 from vetmri.scanner.profile import ScannerProfile
+from vetmri.simulation.rf_shapes import rf_area, small_tip_profile
 
-__all__ = ["AdcEvent", "GradientMoment", "RfEvent", "SequenceEvents", "read_sequence"]
+__all__ = ["AdcEvent", "GradientMoment", "RfEvent", "SequenceEvents", "pulseq_file_problem", "read_sequence"]
 
 _COUNTER_LABELS = ("LIN", "PAR", "SLC", "AVG", "ECO", "REP", "SET", "SEG", "PHS")
 _FLAG_LABELS = ("NAV", "NOISE", "REF", "IMA")
@@ -125,31 +126,6 @@ class SequenceEvents:
     definitions: dict[str, object]
 
 
-_PROFILE_CACHE: dict[bytes, tuple[np.ndarray, np.ndarray, float]] = {}
-
-
-def _small_tip_profile(signal: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    key = signal.tobytes() + t.tobytes()
-    if key not in _PROFILE_CACHE:
-        if len(_PROFILE_CACHE) > 64:
-            _PROFILE_CACHE.clear()
-        _PROFILE_CACHE[key] = _compute_profile(signal, t)
-    return _PROFILE_CACHE[key]
-
-
-def _compute_profile(signal: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    if len(signal) < 2:
-        return np.array([-1e6, 1e6]), np.array([1.0, 1.0]), 1e9
-    dt = float(np.median(np.diff(t)))
-    n = 1 << int(math.ceil(math.log2(max(len(signal), 2) * 16)))
-    spectrum = np.abs(np.fft.fftshift(np.fft.fft(signal, n)))
-    freqs = np.fft.fftshift(np.fft.fftfreq(n, dt))
-    spectrum /= spectrum.max()
-    above = np.nonzero(spectrum >= 0.5)[0]
-    bandwidth = float(freqs[above[-1]] - freqs[above[0]] + freqs[1] - freqs[0])
-    return freqs, spectrum, bandwidth
-
-
 def _gradient_limits(moment: GradientMoment, profile: ScannerProfile, source: str) -> None:
     gamma = profile.magnet.gamma_hz_per_t
     g_max = profile.gradients.max_amplitude_t_per_m * gamma
@@ -196,10 +172,9 @@ def _rf_properties(rf, pp) -> dict:
     """Flip angle, phase, use, offsets and small-tip profile of one RF event (time-independent)."""
     signal = np.asarray(rf.signal, dtype=complex)
     t = np.asarray(rf.t, dtype=float)
-    weights = np.gradient(t) if len(t) > 1 else np.array([getattr(rf, "shape_dur", 0.0)])
-    area = np.sum(signal * weights)
+    area = rf_area(signal, t)
     center = rf.center if hasattr(rf, "center") else pp.calc_rf_center(rf)[0]
-    freqs, profile_values, bandwidth = _small_tip_profile(signal, t)
+    freqs, profile_values, bandwidth = small_tip_profile(signal, t)
     return dict(
         offset=rf.delay + center, flip=2 * math.pi * abs(area),
         phase=float(rf.phase_offset + np.angle(area)), use=getattr(rf, "use", "undefined") or "undefined",
@@ -277,7 +252,20 @@ def _extension_labels(seq, extension: int, block_index: int) -> tuple[tuple[str,
         return tuple((lab.type, lab.label, int(lab.value)) for lab in (label or {}).values())
 
 
-def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
+def pulseq_file_problem(text: str) -> str | None:
+    """Why ``text`` is not a Pulseq file (a clause such as "it has no [BLOCKS] section"),
+    or None when it has the sections every Pulseq file has."""
+    if "\x00" in text[:4096]:
+        return "it is a binary file, not the text a Pulseq .seq file is"
+    sections = {line.strip().upper() for line in text.splitlines() if line.strip().startswith("[")}
+    if "[VERSION]" not in sections:
+        return "it has no [VERSION] section, which every Pulseq file starts with"
+    if "[BLOCKS]" not in sections:
+        return "it has no [BLOCKS] section, so it plays nothing"
+    return None
+
+
+def read_sequence(path: Path, profile: ScannerProfile, *, source: str | None = None) -> SequenceEvents:
     """Read and check a ``.seq`` file.
 
     Raises
@@ -285,22 +273,31 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
     UserInputError
         The file is missing, not a Pulseq file, has no ADC events, or exceeds the scanner's
         gradient limits.
+
+    Parameters
+    ----------
+    source : str, optional
+        The name to give the file in messages (the user's file when ``path`` is a copy).
     """
     import pypulseq as pp  # lazy: costs ~1.8 s
 
     path = Path(path)
     if not path.is_file():
         raise UserInputError(f"The sequence file {path} does not exist.")
+    name = source or str(path)
+    problem = pulseq_file_problem(path.read_text(errors="replace"))
+    if problem:
+        raise UserInputError(f"{name} is not a Pulseq file: {problem}; give a .seq file written by Sequence.write.")
     seq = pp.Sequence(system=pp.Opts(B0=profile.magnet.b0_t))
     try:
         seq.read(str(path))
-    except Exception as exc:  # pypulseq raises bare errors of many kinds on malformed files
+    except Exception:  # pypulseq raises bare errors of many kinds on malformed files
         raise UserInputError(
-            f"The sequence file {path} is not a readable Pulseq file ({type(exc).__name__}: {exc}); "
+            f"{name} is not a readable Pulseq file: its sections do not parse as Pulseq 1.x; "
             "write it with pypulseq's Sequence.write."
         ) from None
     if not seq.block_events:
-        raise UserInputError(f"The sequence file {path} has no blocks; it would acquire nothing.")
+        raise UserInputError(f"The sequence file {name} has no blocks; it would acquire nothing.")
 
     # Blocks with the same event IDs (RF, gradients, ADC) play the same events, and blocks
     # with the same extension ID carry the same labels: decode each distinct one once (the
@@ -348,7 +345,7 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
                          float(adc.freq_offset), block_index, counters, flags))
     t0 = float(np.cumsum(durations)[-1])
     if not adcs:
-        raise UserInputError(f"The sequence file {path} has no ADC events, so it acquires no data.")
+        raise UserInputError(f"The sequence file {name} has no ADC events, so it acquires no data.")
 
     times, amps, cums = [], [], []
     for axis in range(3):
@@ -356,7 +353,7 @@ def read_sequence(path: Path, profile: ScannerProfile) -> SequenceEvents:
         cum = np.concatenate([[0.0], np.cumsum(0.5 * (gg[1:] + gg[:-1]) * np.diff(tt))]) if len(tt) else tt
         times.append(tt), amps.append(gg), cums.append(cum)
     moment = GradientMoment(tuple(times), tuple(amps), tuple(cums))
-    _gradient_limits(moment, profile, str(path))
+    _gradient_limits(moment, profile, name)
 
     adc_starts = np.array([a[0] for a in adcs])
     uses = _infer_uses(rf_raw, adc_starts)
