@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.tui.helpers import settle
+from vetmri.protocols.planner import plan_exam
 from vetmri.tui.screens.exam_setup import ExamSetupScreen
 from vetmri.tui.widgets.plan_table import PlanTable, minutes
 
@@ -25,7 +26,9 @@ def test_plan_a_dog_brain_edit_te_and_add_and_remove_series(clinic, make_app):
             table = screen.query_one(PlanTable)
             assert table.row_count == 7 and str(table.get_cell_at((1, 0))).strip() == "T2 TSE sagittal"
             first_total = total(screen)
-            assert first_total.startswith("Exam 27:50 (7 series") and "60:00 anaesthesia budget" in first_total
+            planned = plan_exam("dog", 28.0, "brain", breed="Labrador retriever")  # what the CLI plans
+            assert first_total.startswith(f"Exam {minutes(planned.total_time_s)} (7 series")
+            assert f"{minutes(planned.max_exam_s)} anaesthesia budget" in first_total
 
             # TE of the T2 TSE sagittal below what its echo train needs: the planner's reason.
             await pilot.press("down", "right", "right", "enter")
