@@ -89,3 +89,30 @@ def test_a_series_outside_the_region_cannot_be_started(clinic, make_app):
             assert any("3D GRE sagittal is not part of the brain protocol" in n.message for n in app._notifications)
 
     asyncio.run(scenario())
+
+
+def test_the_contrast_preview_follows_the_highlighted_series_and_an_edit(clinic, make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_exam_setup(clinic["bella"])
+            await settle(pilot)
+            preview = app.screen.query_one("#preview")
+            assert preview.display
+            await pilot.press("down", "down", "down")  # the FLAIR
+            await settle(pilot)
+            shown = str(preview.render())
+            assert "FLAIR transverse: TE 120 TR 7000 T" in shown
+            await pilot.press("right", "right", "enter")
+            await settle(pilot)
+            await pilot.press(*"140")
+            await settle(pilot)
+            assert "TE 140" in str(preview.render())  # before the value is kept
+        async with make_app().run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            pilot.app.open_exam_setup(clinic["bella"])
+            await settle(pilot)
+            assert not pilot.app.screen.query_one("#preview").display  # no room beside the table
+
+    asyncio.run(scenario())
