@@ -95,7 +95,7 @@ opens the highlighted pet; `e` sets up an exam for it.
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False, name="loading today's work")
     def load_today(self) -> None:
-        from vetmri.dicom.todays_work import refresh_worklist, worklist_node
+        from vetmri.dicom.todays_work import query_worklist, store_scheduled, worklist_node
         from vetmri.errors import VetmriError
         from vetmri.records.today import todays_work
 
@@ -104,13 +104,17 @@ opens the highlighted pet; `e` sets up an exam for it.
         starts: dict[str, datetime] = {}
         note = ""
         node = worklist_node(settings)
+        scheduled = []
+        if node is not None:
+            try:  # the network first, without holding the store (the search goes on meanwhile)
+                scheduled = query_worklist(settings, timeout_s=3.0)
+            except VetmriError as exc:
+                note = f"Worklist not refreshed: {exc}"
         with context.store() as store:
-            if node is not None:
-                try:
-                    starts = refresh_worklist(store, settings, timeout_s=3.0)
-                except VetmriError as exc:
-                    note = f"Worklist not refreshed: {exc}"
+            starts = store_scheduled(store, scheduled) if scheduled else {}
             items = todays_work(store)
+        # Scheduled times first, in their order; the rest as the records list them.
+        items.sort(key=lambda i: (i.study.study_uid not in starts, starts.get(i.study.study_uid) or datetime.min))
         rows = []
         for item in items:
             start = starts.get(item.study.study_uid)
