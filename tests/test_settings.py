@@ -160,3 +160,20 @@ def test_set_on_a_broken_file_asks_for_a_fix_by_hand(isolated_workstation):
     write(isolated_workstation / "settings.toml", "[scanner\n")
     with pytest.raises(UserInputError, match="not valid TOML.*fix it by hand"):
         set_setting("scanner.backend", "sim")
+
+
+def test_the_tui_section_keeps_the_theme_and_station_and_refuses_others(tmp_path):
+    from vetmri.settings import load_settings, set_setting
+
+    path = tmp_path / "settings.toml"
+    assert load_settings(path).tui.theme == "dark"
+    settings = set_setting("tui.theme", "light", path)
+    settings = set_setting("tui.station", "Clinic Nord", path)
+    assert (settings.tui.theme, settings.tui.station) == ("light", "Clinic Nord")
+    try:
+        set_setting("tui.theme", "purple", path)
+    except UserInputError as exc:
+        assert "'tui.theme' must be one of dark, light" in str(exc)
+    else:
+        raise AssertionError("a theme that does not exist was accepted")
+    assert load_settings(path).tui.theme == "light"

@@ -78,3 +78,18 @@ def test_an_unknown_command_lists_the_commands_without_the_hidden_one(run_vetmri
     result = run_vetmri("frobnicate")
     assert result.returncode == 2
     assert "'exam'" in result.stderr and "internal-error-test" not in result.stderr
+
+
+def test_a_bare_vetmri_without_a_terminal_prints_the_status(run_vetmri):
+    result = run_vetmri()  # stdin and stdout are not a terminal here (the TUI test uses tmux)
+    assert result.returncode == 0
+    assert result.stdout.startswith("vetmri ") and "Scanner" in result.stdout
+
+
+def test_vetmri_tui_refuses_a_broken_settings_file_in_one_sentence(run_vetmri, isolated_workstation):
+    isolated_workstation.mkdir(parents=True, exist_ok=True)
+    (isolated_workstation / "settings.toml").write_text('[tui]\ntheme = "purple"\n')
+    result = run_vetmri("tui")
+    assert result.returncode == 2
+    assert_one_sentence_without_traceback(result.stderr)
+    assert "tui.theme" in result.stderr

@@ -118,3 +118,20 @@ def test_the_number_of_backups_kept_comes_from_the_settings(run_vetmri):
         assert run_vetmri("records", "backup").returncode == 0
     listed = json.loads(run_vetmri("records", "backup", "--list", "--json").stdout)
     assert len(listed) == 2
+
+
+def test_a_breed_is_matched_to_the_breed_table_or_said_to_stay_free_text(run_vetmri):
+    owner = add_owner(run_vetmri)
+    result = run_vetmri("records", "add-pet", "--owner", owner["id"], "--name", "Bella", "--species", "dog",
+                        "--weight", "28", "--breed", "Labrador", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["breed"] == "Labrador retriever"
+    assert "recorded as 'Labrador retriever'" in result.stderr
+    result = run_vetmri("records", "edit", "P-000001", "--breed", "Labradoodle", "--json")
+    assert result.returncode == 0 and json.loads(result.stdout)["breed"] == "Labradoodle"
+    assert "kept as free text" in result.stderr and "no breed code" in result.stderr
+
+
+def test_a_search_range_may_run_past_today(run_vetmri):
+    result = run_vetmri("records", "search", "--from", "2026-12-01", "--to", "2099-12-31")
+    assert result.returncode == 0, result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.tui.helpers import settle
+from vetmri.protocols.planner import plan_exam
 from vetmri.tui.screens.exam_setup import ExamSetupScreen
 from vetmri.tui.widgets.plan_table import PlanTable, minutes
 
@@ -25,7 +26,9 @@ def test_plan_a_dog_brain_edit_te_and_add_and_remove_series(clinic, make_app):
             table = screen.query_one(PlanTable)
             assert table.row_count == 7 and str(table.get_cell_at((1, 0))).strip() == "T2 TSE sagittal"
             first_total = total(screen)
-            assert first_total.startswith("Exam 27:50 (7 series") and "60:00 anaesthesia budget" in first_total
+            planned = plan_exam("dog", 28.0, "brain", breed="Labrador retriever")  # what the CLI plans
+            assert first_total.startswith(f"Exam {minutes(planned.total_time_s)} (7 series")
+            assert f"{minutes(planned.max_exam_s)} anaesthesia budget" in first_total
 
             # TE of the T2 TSE sagittal below what its echo train needs: the planner's reason.
             await pilot.press("down", "right", "right", "enter")
@@ -84,5 +87,32 @@ def test_a_series_outside_the_region_cannot_be_started(clinic, make_app):
             await settle(pilot)
             assert not app.exam_running
             assert any("3D GRE sagittal is not part of the brain protocol" in n.message for n in app._notifications)
+
+    asyncio.run(scenario())
+
+
+def test_the_contrast_preview_follows_the_highlighted_series_and_an_edit(clinic, make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_exam_setup(clinic["bella"])
+            await settle(pilot)
+            preview = app.screen.query_one("#preview")
+            assert preview.display
+            await pilot.press("down", "down", "down")  # the FLAIR
+            await settle(pilot)
+            shown = str(preview.render())
+            assert "FLAIR transverse: TE 120 TR 7000 T" in shown
+            await pilot.press("right", "right", "enter")
+            await settle(pilot)
+            await pilot.press(*"140")
+            await settle(pilot)
+            assert "TE 140" in str(preview.render())  # before the value is kept
+        async with make_app().run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            pilot.app.open_exam_setup(clinic["bella"])
+            await settle(pilot)
+            assert not pilot.app.screen.query_one("#preview").display  # no room beside the table
 
     asyncio.run(scenario())

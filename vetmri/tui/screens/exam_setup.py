@@ -17,11 +17,17 @@ from textual.widgets import Footer, Input, Label, Select
 from vetmri.errors import VetmriError
 from vetmri.tui.screens.base import CoreScreen
 from vetmri.tui.styles import stylesheet
+from vetmri.tui.widgets.contrast_preview import ContrastPreview
 from vetmri.tui.widgets.plan_table import PlanTable, cell_values, minutes
 from vetmri.tui.widgets.progress_line import ProgressLine
 from vetmri.tui.widgets.status_header import StatusHeader
 
 __all__ = ["ExamSetupScreen", "RECUMBENCIES"]
+
+#: Size of the contrast preview (pixels; two rows per terminal line) and the screen width
+#: from which it is shown beside the table.
+PREVIEW_ROWS, PREVIEW_COLUMNS = 30, 34
+PREVIEW_MIN_WIDTH = 118
 
 RECUMBENCIES = ("sternal", "dorsal", "left lateral", "right lateral")
 FIRST = ("head first", "tail first")
@@ -84,6 +90,7 @@ configured scanner; it keeps running when you leave this screen (the header show
         self.plan = None
         self.templates: list[tuple[str, str, str]] = []
         self._editing: tuple[int, str, str] | None = None
+        self._previewed: tuple[object, int] = (None, -1)
         self._candidate = None
 
     def compose(self) -> ComposeResult:
@@ -94,7 +101,9 @@ configured scanner; it keeps running when you leave this screen (the header show
                 yield Select([], prompt="region", id="region", allow_blank=True)
                 yield Select([(r, r) for r in RECUMBENCIES], value="sternal", allow_blank=False, id="recumbency")
                 yield Select([(f, f) for f in FIRST], value="head first", allow_blank=False, id="first")
-            yield PlanTable(id="plan")
+            with Horizontal(id="plan-and-preview"):
+                yield PlanTable(id="plan")
+                yield ContrastPreview(id="preview")
             with Horizontal(id="edit-bar"):
                 yield Label("", id="edit-label")
                 yield Input(id="edit-value")
@@ -106,6 +115,35 @@ configured scanner; it keeps running when you leave this screen (the header show
     def on_mount(self) -> None:
         self.query_one("#edit-bar").display = False
         self.load_pet()
+
+    def on_resize(self) -> None:
+        # Beside the table only where both fit (the table needs about 80 columns).
+        self.query_one(ContrastPreview).display = self.size.width >= PREVIEW_MIN_WIDTH
+
+    # -- contrast preview -------------------------------------------------------------------
+
+    @on(PlanTable.CellHighlighted)
+    def _cell_highlighted(self, event: PlanTable.CellHighlighted) -> None:
+        if self.plan is not None and event.coordinate.row != self._previewed[1]:
+            self.draw_preview(self.plan, event.coordinate.row)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False, name="the contrast preview")
+    def draw_preview(self, plan, index: int) -> None:
+        from vetmri.acquisition.contrast_preview import contrast_preview
+
+        if not 0 <= index < len(plan.series):
+            return
+        series = plan.series[index].parameters
+        preview = self.query_one(ContrastPreview)
+        try:
+            picture = contrast_preview(plan, index, rows=PREVIEW_ROWS, columns=PREVIEW_COLUMNS)
+        except VetmriError as exc:  # no phantom of this species and region: say so, quietly
+            self.app.call_from_thread(preview.update, f"No contrast preview: {exc}")
+            return
+        ti = f" TI {series.ti_s * 1e3:.0f}" if series.ti_s else ""
+        caption = f"{series.name[:16]}: TE {series.te_s * 1e3:.0f} TR {series.tr_s * 1e3:.0f}{ti}"
+        self._previewed = (plan, index)
+        self.app.call_from_thread(preview.show, picture, caption)
 
     @work(thread=True, exclusive=True, group="exam-pet", exit_on_error=False, name="reading the pet's record")
     def load_pet(self) -> None:
@@ -169,6 +207,7 @@ configured scanner; it keeps running when you leave this screen (the header show
         edited = {(i, k) for i, s in enumerate(self.draft.series) for k, _ in s.settings}
         self.query_one(PlanTable).show_plan(self.plan, edited=edited)
         self._show_total()
+        self.draw_preview(self.plan, self.query_one(PlanTable).selected_index)
         if self._start_when_planned:
             self._start_when_planned = False
             self.action_start()
@@ -235,6 +274,7 @@ configured scanner; it keeps running when you leave this screen (the header show
             self._explain(message.problem, bad=True)
             return
         self._candidate = (message.draft, message.plan)
+        self.draw_preview(message.plan, index)  # what the new value would look like
         series = message.plan.series[index]
         values = cell_values(series)
         text = (f"{series.parameters.name}: {values['time']}, SNR {values['snr']}; exam "

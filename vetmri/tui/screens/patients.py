@@ -38,7 +38,7 @@ class PatientsScreen(CoreScreen):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("n", "new_pet", "New pet"),
         Binding("e", "exam", "Exam"),
-        Binding("enter", "open", "Open", show=False),
+        Binding("enter", "enter", "Open", show=False, priority=True),
         Binding("r", "refresh", "Refresh today"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("escape", "leave_search", "Back", show=False),
@@ -95,7 +95,7 @@ opens the highlighted pet; `e` sets up an exam for it.
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False, name="loading today's work")
     def load_today(self) -> None:
-        from vetmri.dicom.todays_work import refresh_worklist, worklist_node
+        from vetmri.dicom.todays_work import query_worklist, store_scheduled, worklist_node
         from vetmri.errors import VetmriError
         from vetmri.records.today import todays_work
 
@@ -104,13 +104,17 @@ opens the highlighted pet; `e` sets up an exam for it.
         starts: dict[str, datetime] = {}
         note = ""
         node = worklist_node(settings)
+        scheduled = []
+        if node is not None:
+            try:  # the network first, without holding the store (the search goes on meanwhile)
+                scheduled = query_worklist(settings, timeout_s=3.0)
+            except VetmriError as exc:
+                note = f"Worklist not refreshed: {exc}"
         with context.store() as store:
-            if node is not None:
-                try:
-                    starts = refresh_worklist(store, settings, timeout_s=3.0)
-                except VetmriError as exc:
-                    note = f"Worklist not refreshed: {exc}"
+            starts = store_scheduled(store, scheduled) if scheduled else {}
             items = todays_work(store)
+        # Scheduled times first, in their order; the rest as the records list them.
+        items.sort(key=lambda i: (i.study.study_uid not in starts, starts.get(i.study.study_uid) or datetime.min))
         rows = []
         for item in items:
             start = starts.get(item.study.study_uid)
@@ -137,10 +141,6 @@ opens the highlighted pet; `e` sets up an exam for it.
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.run_search(event.value)
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.query_one("#results", DataTable).focus()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, name="the search")
     def run_search(self, text: str) -> None:
@@ -178,7 +178,20 @@ opens the highlighted pet; `e` sets up an exam for it.
             self.action_open()
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not after the next refresh: keys typed right after "/" go to the search.
+        self.set_focus(self.query_one("#search", Input))
+
+    def action_enter(self) -> None:
+        """``enter``: from the search to its results; on a table, open the highlighted pet."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            self.set_focus(self.query_one("#results", DataTable))
+            return
+        if isinstance(focused, DataTable) and focused.row_count:
+            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+            if key:
+                self.selected_pet = key.split("#")[0]
+        self.action_open()
 
     def action_leave_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -188,7 +201,7 @@ opens the highlighted pet; `e` sets up an exam for it.
             self.query_one("#results", DataTable).focus()
 
     def action_to_results(self) -> None:
-        self.query_one("#results", DataTable).focus()
+        self.set_focus(self.query_one("#results", DataTable))
 
     def action_refresh(self) -> None:
         self.load_today()
