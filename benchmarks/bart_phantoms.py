@@ -33,7 +33,7 @@ from vetmri.recon.qa import ssim
 from vetmri.recon.sampling import variable_density_mask
 
 PHANTOMS = (("Shepp-Logan", []), ("geometric", ["-G"]), ("tubes", ["-T"]))
-LAMBDAS = (0.002, 0.005, 0.01, 0.02, 0.05)
+LAMBDAS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 N = 256
 COILS = 2
 SNR = 20.0
