@@ -11,7 +11,11 @@ OMP_NUM_THREADS=1. Scores as fastMRI: NRMSE and SSIM (skimage, magnitude, data_r
 max of the truth); time per slice. The machine may be shared: vetmri and BART's ``-i 30``
 are each timed as the fastest of ``REPEATS`` runs (the sweep once).
 
-Run: ``OMP_NUM_THREADS=1 python benchmarks/recon_vs_bart.py``.
+Then the same comparison on BART's own phantoms with 2 coils (``bart_phantoms.py`` beside
+this script: Shepp-Logan, geometric, tubes; R = 2, 3, 4; per slice and per process).
+
+Run: ``OMP_NUM_THREADS=1 python benchmarks/recon_vs_bart.py`` (``--bart-phantoms`` for
+that second table only).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from bart_phantoms import main as bart_phantom_table  # noqa: E402  (beside this script)
 from vetmri.recon.analytic_phantom import brain_phantom, kspace_on_grid, rasterise  # noqa: E402
 from vetmri.recon.cs import tv_recon, wavelet_recon  # noqa: E402
 from vetmri.recon.fft import ifftc  # noqa: E402
@@ -81,6 +86,8 @@ def score_3d(image: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
 
 def main() -> int:
     have_bart = shutil.which("bart") is not None
+    if "--bart-phantoms" in sys.argv[1:]:
+        return bart_phantom_table() if have_bart else 1
     if not have_bart:
         print("bart is not installed (Debian package 'bart'): only vetmri and zero filling are measured.", file=sys.stderr)
     shapes = brain_phantom(0.2)
@@ -147,6 +154,8 @@ def main() -> int:
             bart = next(r for r in rows if r[0] == data and "best" in r[1])
             quick = next(r for r in rows if r[0] == data and "default" in r[1])
             print(f"{data}: SSIM vetmri / BART best = {ours[3] / bart[3]:.4f}, time vetmri / BART -i 30 = {ours[4] / quick[4]:.2f}, time vetmri / BART best = {ours[4] / bart[4]:.3f}")
+        print()
+        return bart_phantom_table()
     return 0
 
 

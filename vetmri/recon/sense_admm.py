@@ -1,0 +1,136 @@
+"""ADMM for multi-coil (SENSE) total variation on a Cartesian grid, with the x-update
+solved by a few preconditioned conjugate-gradient steps.
+
+    min_x ½ ‖M F S x − y‖² + λ ‖∇x‖_1     (isotropic TV, periodic differences)
+
+Split z = ∇x (scaled dual u). The x-update solves (Sᴴ Fᴴ M F S + ρ ∇ᴴ∇) x = Sᴴ Fᴴ M y +
+ρ ∇ᴴ(z − u); with unit-norm coil maps the single-coil operator Fᴴ (M + ρ |d(k)|²) F, which
+is diagonal in k-space, is nearly its inverse, so it preconditions the conjugate gradients
+and two steps per iteration suffice (warm-started from the previous x). Per iteration that
+costs about two Chambolle-Pock iterations (a readout is sampled whole, so the data term
+needs FFTs along the phase-encoding axes only) and converges far faster (for BART's
+phantoms: the SSIM of 100 primal-dual iterations in 30; benchmarks/recon_vs_bart.py).
+
+Reference: Boyd et al., Found Trends Mach Learn 2011 (ADMM); Goldstein and Osher, SIAM J
+Imaging Sci 2009 (split Bregman).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+__all__ = ["SenseADMMTV"]
+
+
+def _grad(x: np.ndarray) -> np.ndarray:
+    """Periodic forward differences along every axis: shape (ndim, *x.shape)."""
+    return np.stack([np.roll(x, -1, axis) - x for axis in range(x.ndim)])
+
+
+def _grad_adjoint(g: np.ndarray) -> np.ndarray:
+    out = np.zeros(g.shape[1:], g.dtype)
+    for axis in range(g.shape[0]):
+        out += np.roll(g[axis], 1, axis) - g[axis]
+    return out
+
+
+class SenseADMMTV:
+    """ADMM iterations for multi-coil total variation (``update()``/``done()``, like the
+    other solvers of :mod:`vetmri.recon.algorithms`).
+
+    Parameters
+    ----------
+    y : ndarray of shape (coils, *spatial), complex
+        Measured k-space, zero where not sampled.
+    mask : ndarray broadcastable to ``spatial``, 0/1
+        Sampled k-space points.
+    maps : ndarray of shape (coils, *spatial)
+        Coil sensitivities, unit norm over coils.
+    lam : float
+        Weight of the total variation.
+    rho : float
+        ADMM penalty.
+    iterations : int
+        Outer iterations.
+    inner : int
+        Conjugate-gradient steps per iteration.
+    alpha : float
+        Over-relaxation (1 is plain ADMM; 1.5-1.8 usually converges faster).
+    """
+
+    def __init__(self, y: np.ndarray, mask: np.ndarray, maps: np.ndarray, lam: float, *, rho: float,
+                 iterations: int = 30, inner: int = 2, alpha: float = 1.0) -> None:
+        spatial = maps.shape[1:]
+        self.axes = tuple(range(-len(spatial), 0))
+        # the iterations run on the ifftshifted image and k-space (periodic total variation
+        # and pointwise coil maps do not change under a circular shift): plain unitary FFTs
+        shift = lambda a: np.fft.ifftshift(a, axes=self.axes)  # noqa: E731
+        self.maps = shift(maps.astype(np.complex64))
+        self.mask = shift(np.broadcast_to(np.asarray(mask, np.float32), spatial)).astype(np.float32)
+        # a readout is always sampled whole: Fᴴ M F then needs no FFT along it
+        readout_whole = bool(np.all(self.mask == self.mask[..., :1]))
+        self.data_axes = self.axes[:-1] if readout_whole and len(self.axes) > 1 else self.axes
+        self.lam, self.rho = float(lam), float(rho)
+        self.iterations, self.inner, self.iteration = iterations, inner, 0
+        self.alpha = float(alpha)
+        d2 = np.zeros(spatial)
+        for axis, n in enumerate(spatial):
+            shape = [1] * len(spatial)
+            shape[axis] = n
+            d2 = d2 + (4 * np.sin(np.pi * np.fft.fftfreq(n)) ** 2).reshape(shape)
+        self.preconditioner = (1.0 / (self.mask + self.rho * d2)).astype(np.float32)
+        self.aty = (self.maps.conj() * self._ifft(self.mask * shift(y.astype(np.complex64)))).sum(axis=0)
+        self._x = self.aty.copy()
+        self._normal_x = self._normal(self._x)
+        self.z = _grad(self._x)
+        self.u = np.zeros_like(self.z)
+
+    @property
+    def x(self) -> np.ndarray:
+        """The current image (centred)."""
+        return np.fft.fftshift(self._x, axes=self.axes)
+
+    def _fft(self, a: np.ndarray) -> np.ndarray:
+        return np.fft.fftn(a, axes=self.axes, norm="ortho")
+
+    def _ifft(self, a: np.ndarray) -> np.ndarray:
+        return np.fft.ifftn(a, axes=self.axes, norm="ortho")
+
+    def _normal(self, x: np.ndarray) -> np.ndarray:
+        coil_k = np.fft.fftn(self.maps * x, axes=self.data_axes, norm="ortho")
+        data = (self.maps.conj() * np.fft.ifftn(self.mask * coil_k, axes=self.data_axes, norm="ortho")).sum(axis=0)
+        return data + self.rho * _grad_adjoint(_grad(x))
+
+    def _precondition(self, r: np.ndarray) -> np.ndarray:
+        return self._ifft(self.preconditioner * self._fft(r))
+
+    def update(self) -> None:
+        x, normal_x = self._x, self._normal_x
+        rhs = self.aty + self.rho * _grad_adjoint(self.z - self.u)
+        r = rhs - normal_x
+        s = self._precondition(r)
+        p = s
+        rs = np.vdot(r, s)
+        for _ in range(self.inner):
+            ap = self._normal(p)
+            curvature = np.vdot(p, ap)
+            if abs(curvature) == 0:
+                break
+            step = rs / curvature
+            x = x + step * p
+            normal_x = normal_x + step * ap
+            r = r - step * ap
+            s = self._precondition(r)
+            rs_new = np.vdot(r, s)
+            p = s + (rs_new / rs) * p
+            rs = rs_new
+        self._x, self._normal_x = x.astype(np.complex64), normal_x.astype(np.complex64)
+        v = self.alpha * _grad(self._x) + (1.0 - self.alpha) * self.z + self.u
+        norm = np.sqrt(np.sum(np.abs(v) ** 2, axis=0))
+        self.z = (v * np.maximum(0.0, 1.0 - (self.lam / self.rho) / np.maximum(norm, 1e-30))).astype(np.complex64)
+        self.u = (v - self.z).astype(np.complex64)
+        self.iteration += 1
+
+    def done(self) -> bool:
+        return self.iteration >= self.iterations
