@@ -2,9 +2,9 @@
 of acquisitions (fdatasync per batch, fsync and journal removal on close) and without it
 (HDF5 flush only, not power-cut safe), measured in the same run on the same disk.
 
-Prints a markdown table: time per batch (one slice group) and per acquisition, MB/s of raw
-data, and the ratio to the writer without durability. Also the time to rebuild the file from
-its journal after a cut.
+Prints a markdown table for two ways readouts arrive, slice groups (the simulator) and one
+by one (the scanner link): time per batch and per acquisition, MB/s of raw data, and the
+ratio to the writer without durability; then the time to rebuild a file from its journal.
 
 Run: ``python benchmarks/durability.py`` (options: ``--dir`` a folder on the disk to measure,
 ``--batches``, ``--readouts`` per batch, ``--channels``, ``--samples``, ``--repeat``).
@@ -55,31 +55,37 @@ def write(path: Path, groups: list[list[Acquisition]], head: SeriesHeader, durab
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=None, help="folder on the disk to measure (default: a temporary one)")
-    parser.add_argument("--batches", type=int, default=16)
-    parser.add_argument("--readouts", type=int, default=256)
+    parser.add_argument("--batches", type=int, default=16, help="slice groups")
+    parser.add_argument("--readouts", type=int, default=256, help="readouts per slice group")
+    parser.add_argument("--single", type=int, default=256, help="readouts written one by one")
     parser.add_argument("--channels", type=int, default=4)
     parser.add_argument("--samples", type=int, default=256)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="vetmri-durability-", dir=args.dir))
     try:
+        print("| readouts arrive | writer | per batch (ms) | per acquisition (us) | MB/s | ratio |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
+        for label, count, size in ((f"slice groups of {args.readouts}", args.batches, args.readouts),
+                                   ("one by one (link)", args.single, 1)):
+            groups = batches(count, size, args.channels, args.samples)
+            head = header(size, args.samples, args.channels, count)
+            acquisitions = count * size
+            megabytes = acquisitions * args.channels * args.samples * 8 / 1e6
+            best = {}
+            for _ in range(args.repeat):
+                for durable in (False, True):
+                    elapsed = write(folder / "exam.h5", groups, head, durable)
+                    best[durable] = min(best.get(durable, elapsed), elapsed)
+            for durable, name in ((False, "HDF5 flush only (not power-cut safe)"), (True, "journal + fdatasync per batch")):
+                elapsed = best[durable]
+                print(f"| {label} | {name} | {1e3 * elapsed / count:.2f} | {1e6 * elapsed / acquisitions:.1f} | "
+                      f"{megabytes / elapsed:.0f} | {elapsed / best[False]:.2f} |")
+        print(f"\n{args.channels} channels x {args.samples} samples per readout, best of {args.repeat}, "
+              f"on the disk of {folder.parent}")
         groups = batches(args.batches, args.readouts, args.channels, args.samples)
         head = header(args.readouts, args.samples, args.channels, args.batches)
         acquisitions = args.batches * args.readouts
-        megabytes = acquisitions * args.channels * args.samples * 8 / 1e6
-        best = {}
-        for _ in range(args.repeat):
-            for durable in (False, True):
-                elapsed = write(folder / "exam.h5", groups, head, durable)
-                best[durable] = min(best.get(durable, elapsed), elapsed)
-        print(f"{acquisitions} acquisitions ({args.channels} channels x {args.samples} samples) in {args.batches} "
-              f"batches, {megabytes:.1f} MB, best of {args.repeat}, on {folder.parent}\n")
-        print("| writer | per batch (ms) | per acquisition (us) | MB/s | ratio |")
-        print("| --- | ---: | ---: | ---: | ---: |")
-        for durable, name in ((False, "HDF5 flush only (not power-cut safe)"), (True, "journal + fdatasync per batch")):
-            elapsed = best[durable]
-            print(f"| {name} | {1e3 * elapsed / args.batches:.2f} | {1e6 * elapsed / acquisitions:.1f} | "
-                  f"{megabytes / elapsed:.0f} | {elapsed / best[False]:.2f} |")
         # A cut before close: the journal is left; rebuilding the file from it.
         path = folder / "cut.h5"
         writer = RawExamWriter(path)

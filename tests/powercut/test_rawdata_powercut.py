@@ -9,14 +9,14 @@ from powercut_rounds import Tally, run_rounds
 
 def test_every_readout_reported_written_survives_a_cut_of_everything_pending(disk, full_run) -> None:
     workload = RawWorkload(disk)
-    tally = run_rounds(disk, Tally("raw MRD (cut all pending)"), 1000 if full_run else 30,
+    tally = run_rounds(disk, Tally("raw MRD (cut all pending)"), 1000 if full_run else 50,
                        work=workload.work, check=workload.check, mode="all", seed=4)
     assert (tally.lost, tally.unreadable) == (0, 0), "\n".join(tally.problems[:5])
 
 
 def test_every_readout_reported_written_survives_a_cut_that_keeps_a_random_subset(disk, full_run) -> None:
     workload = RawWorkload(disk)
-    tally = run_rounds(disk, Tally("raw MRD (random subset kept)"), 1000 if full_run else 25,
+    tally = run_rounds(disk, Tally("raw MRD (random subset kept)"), 1000 if full_run else 30,
                        work=workload.work, check=workload.check, mode="subset", seed=5)
     assert (tally.lost, tally.unreadable) == (0, 0), "\n".join(tally.problems[:5])
 

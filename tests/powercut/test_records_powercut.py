@@ -14,7 +14,7 @@ import vetmri.records.journal as journal
 
 def test_every_acknowledged_change_survives_a_cut_of_everything_pending(disk, full_run) -> None:
     workload = RecordsWorkload(disk, random.Random(21))
-    tally = run_rounds(disk, Tally("records (cut all pending)"), 1500 if full_run else 80,
+    tally = run_rounds(disk, Tally("records (cut all pending)"), 1000 if full_run else 200,
                        work=workload.work, check=workload.check, mode="all", seed=1)
     assert (tally.lost, tally.unreadable) == (0, 0), "\n".join(tally.problems[:5])
     assert tally.acknowledged > tally.cuts  # the work did go on between the cuts
@@ -22,7 +22,7 @@ def test_every_acknowledged_change_survives_a_cut_of_everything_pending(disk, fu
 
 def test_every_acknowledged_change_survives_a_cut_that_keeps_a_random_subset(disk, full_run) -> None:
     workload = RecordsWorkload(disk, random.Random(22))
-    tally = run_rounds(disk, Tally("records (random subset kept)"), 1500 if full_run else 60,
+    tally = run_rounds(disk, Tally("records (random subset kept)"), 1000 if full_run else 150,
                        work=workload.work, check=workload.check, mode="subset", seed=2)
     assert (tally.lost, tally.unreadable) == (0, 0), "\n".join(tally.problems[:5])
 

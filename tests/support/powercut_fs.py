@@ -12,6 +12,9 @@ tell which of its calls returned while the power was on (those it reported as do
 :meth:`PowerCutDisk.cut` then throws away the pending changes and rewrites the backing
 folder to what survived; the test checks it directly (no FUSE in between), and
 :meth:`PowerCutDisk.power_on` takes it as the new durable state for the next round.
+
+Needs /dev/fuse, Debian's ``fuse3`` and ``mfusepy`` (root, as CI runs); set
+``POWERCUT_TRACE=1`` to print every change the file system sees.
 """
 
 from __future__ import annotations

@@ -58,24 +58,37 @@ class DiskModel:
     pending: list[_Op] = field(default_factory=list)
     live: dict[str, int] = field(default_factory=dict)  # current path -> file id
     next_fid: int = 1
+    touched: set[str] = field(default_factory=set)  # paths changed since the power came on
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns) as loaded
 
     # -- power on: what is on the disk now is durable ------------------------------------------
 
     def load(self, root: Path) -> None:
-        """Forget everything and take the tree under ``root`` as durable."""
-        self.names, self.content, self.modes, self.pending, self.live = {"/": DIR}, {}, {}, [], {}
+        """Take the tree under ``root`` as durable (files unchanged since the last load or
+        :meth:`materialize` are not read again)."""
+        old_names, old_content, old_stamps = self.names, self.content, self.stamps
+        self.names, self.content, self.pending, self.live, self.stamps = {"/": DIR}, {}, [], {}, {}
+        modes, self.modes = self.modes, {}
         for folder, dirs, files in os.walk(root):
             rel = "/" + os.path.relpath(folder, root).replace(os.sep, "/")
             rel = "/" if rel == "/." else rel
             for name in dirs:
                 self.names[_join(rel, name)] = DIR
             for name in files:
-                fid = self.new_fid()
                 path = _join(rel, name)
                 full = Path(folder) / name
+                info = full.stat()
+                stamp = (info.st_size, info.st_mtime_ns)
+                fid = old_names.get(path, DIR)
+                if fid != DIR and old_stamps.get(path) == stamp and fid in old_content:
+                    self.content[fid] = old_content[fid]
+                else:
+                    fid = self.new_fid()
+                    self.content[fid] = bytearray(full.read_bytes())
                 self.names[path] = self.live[path] = fid
-                self.content[fid] = bytearray(full.read_bytes())
-                self.modes[fid] = full.stat().st_mode & 0o7777
+                self.modes[fid] = info.st_mode & 0o7777
+                self.stamps[path] = stamp
+        self.touched = set()
 
     def new_fid(self) -> int:
         self.next_fid += 1
@@ -84,12 +97,15 @@ class DiskModel:
     # -- changes -----------------------------------------------------------------------------
 
     def write(self, fid: int, offset: int, data: bytes) -> None:
+        self.touched.update(p for p, f in self.live.items() if f == fid)
         self.pending.append(_Op("write", fid=fid, offset=offset, data=bytes(data)))
 
     def truncate(self, fid: int, size: int) -> None:
+        self.touched.update(p for p, f in self.live.items() if f == fid)
         self.pending.append(_Op("truncate", fid=fid, offset=size))
 
     def create(self, path: str, mode: int) -> int:
+        self.touched.add(path)
         fid = self.new_fid()
         self.live[path] = fid
         self.modes[fid] = mode & 0o7777
@@ -97,16 +113,20 @@ class DiskModel:
         return fid
 
     def mkdir(self, path: str) -> None:
+        self.touched.add(path)
         self.pending.append(_Op("mkdir", path=path, folders=(parent_of(path),)))
 
     def unlink(self, path: str) -> None:
+        self.touched.add(path)
         self.live.pop(path, None)
         self.pending.append(_Op("unlink", path=path, folders=(parent_of(path),)))
 
     def rmdir(self, path: str) -> None:
+        self.touched.add(path)
         self.pending.append(_Op("rmdir", path=path, folders=(parent_of(path),)))
 
     def rename(self, source: str, target: str) -> None:
+        self.touched.update((source, target))
         fid = self.live.get(source, DIR)
         _move(self.live, source, target)
         folders = tuple(dict.fromkeys((parent_of(source), parent_of(target))))
@@ -136,24 +156,38 @@ class DiskModel:
 
     def materialize(self, root: Path) -> None:
         """Make the tree under ``root`` exactly the durable state (a file whose folder did not
-        survive is lost, as a disk check would leave it)."""
-        for child in root.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-        alive = {"/"}
-        for path in sorted(self.names, key=lambda p: (p.count("/"), p)):
-            if path == "/" or parent_of(path) not in alive:
-                continue
+        survive is lost, as a disk check would leave it). Only paths changed since the power
+        came on can differ, so only those (and what lies below them) are rewritten."""
+        for path in sorted(self.touched, key=lambda p: (p.count("/"), p)):
             full = root / path.lstrip("/")
+            if full.is_dir() and not full.is_symlink():
+                shutil.rmtree(full)
+            elif full.exists() or full.is_symlink():
+                full.unlink()
+            for stale in [p for p in self.stamps if p == path or p.startswith(path + "/")]:
+                del self.stamps[stale]
+        rewritten = [p for p in self.names if p != "/" and any(p == t or p.startswith(t + "/") for t in self.touched)]
+        for path in sorted(rewritten, key=lambda p: (p.count("/"), p)):
+            full = root / path.lstrip("/")
+            if not full.parent.is_dir() or not self._alive(parent_of(path)):
+                continue
             fid = self.names[path]
             if fid == DIR:
-                full.mkdir()
-                alive.add(path)
+                full.mkdir(exist_ok=True)
             else:
                 full.write_bytes(bytes(self.content.get(fid, b"")))
                 os.chmod(full, self.modes.get(fid, 0o600))
+                info = full.stat()
+                self.stamps[path] = (info.st_size, info.st_mtime_ns)
+        self.touched = set()
+
+    def _alive(self, folder: str) -> bool:
+        """Whether ``folder`` and all its parents are durable folders."""
+        while folder != "/":
+            if self.names.get(folder) != DIR:
+                return False
+            folder = parent_of(folder)
+        return True
 
     # -- internals ---------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from vetmri.records.store import RecordStore
 
 COMPACT_AT_BYTES = 3_000  # small, so cuts also land inside compactions
 STATUSES = ("scanning", "acquired", "reconstructed", "completed")
+_TABLES = {"O": "owners", "P": "pets", "S": "studies", "SE": "series", "Q": "sends"}
 Ledger = dict[str, tuple[str, Any]]  # record id -> (field, value) an acknowledged call left
 
 
@@ -48,6 +49,7 @@ class RecordsWorkload:
         self.backups: dict[str, Ledger] = {}  # backup file name -> ledger when it was made
         self.inflight: list[tuple[str, str, Any]] = []  # (id, field, value) the cut call may have left
         self.inflight_restore: Ledger | None = None
+        self._tables: dict | None = None
         self.rotating: list[str] = []  # backups a cut backup or restore may have rotated away
 
     # -- the work ---------------------------------------------------------------------------
@@ -170,6 +172,7 @@ class RecordsWorkload:
         except Exception as exc:
             return Outcome(lost=len(self.ledger), unreadable=1, problems=(f"store does not open: {exc}",))
         try:
+            self._tables = store.tables()  # one consistent copy, read once
             report = verify_store(store)
             unreadable = 0 if report.ok else 1
             problems += [f"verify: {p}" for p in report.problems]
@@ -201,16 +204,19 @@ class RecordsWorkload:
                     del self.backups[name]
             return Outcome(lost=len(missing) + len(lost_folders), unreadable=unreadable, problems=tuple(problems))
         finally:
+            self._tables = None
             store.close()
 
     def _missing(self, store: RecordStore, ledger: Ledger) -> list[str]:
+        tables = self._tables if self._tables is not None else store.tables()
         missing = []
         for record_id, (name, value) in ledger.items():
-            try:
-                found = read_field(store, record_id, name)
-            except Exception as exc:
-                missing.append(f"{record_id} is gone ({type(exc).__name__})")
+            prefix, number = record_id.split("-")
+            doc = tables.get(_TABLES[prefix], {}).get(str(int(number)))
+            if doc is None:
+                missing.append(f"{record_id} is gone")
                 continue
+            found = doc.get(name)
             if found != value and (record_id, name, found) not in self.inflight:
                 missing.append(f"{record_id}.{name} is {found!r}, acknowledged {value!r}")
         return missing

@@ -90,7 +90,7 @@ def _frames(data: bytes) -> Iterator[tuple[JournalFrame, int]]:
         magic, kind, group_len, payload_len, crc = _FRAME.unpack_from(data, offset)
         start = offset + _FRAME.size
         end = start + group_len + payload_len
-        if magic != _MAGIC or kind not in (HEADER, ACQUISITIONS) or end > len(data):
+        if magic != _MAGIC or kind not in (HEADER, ACQUISITIONS) or not group_len or end > len(data):
             return
         body = data[start:end]
         if zlib.crc32(body) != crc:

@@ -236,6 +236,18 @@ def _journal_existing_content(path: Path, header_dtype: Any) -> None:
     fsync_directory(path.parent)
 
 
+_REBUILD_BATCH = 4096  # acquisitions written with one HDF5 write when a file is rebuilt
+
+
+def _append_records(group: Any, records: np.ndarray, record_dtype: Any) -> None:
+    if "data" not in group:
+        group.create_dataset("data", (0,), maxshape=(None,), dtype=record_dtype, chunks=(64,))
+    dset = group["data"]
+    end = dset.shape[0]
+    dset.resize(end + len(records), axis=0)
+    dset[end:] = records
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -268,21 +280,27 @@ def recover_raw_file(path: str | Path) -> int | None:
     count = 0
     try:
         with h5py.File(temp, "w") as rebuilt:
+            waiting: list[np.ndarray] = []  # consecutive batches of one group, written together
+            waiting_group = ""
+
+            def write_waiting() -> None:
+                if waiting:
+                    _append_records(rebuilt[waiting_group], np.concatenate(waiting), acquisition_dtype)
+                    waiting.clear()
+
             for frame in frames:
+                if frame.kind == HEADER or frame.group != waiting_group or sum(map(len, waiting)) >= _REBUILD_BATCH:
+                    write_waiting()
                 group = rebuilt.require_group(frame.group)
                 if frame.kind == HEADER:
                     if "xml" in group:
                         del group["xml"]
                     group.create_dataset("xml", shape=(1,), dtype=h5py.special_dtype(vlen=bytes))[0] = frame.payload
                     continue
-                records = decode_records(frame.payload, acquisition_dtype, acquisition_header_dtype)
-                if "data" not in group:
-                    group.create_dataset("data", (0,), maxshape=(None,), dtype=acquisition_dtype, chunks=(64,))
-                dset = group["data"]
-                end = dset.shape[0]
-                dset.resize(end + len(records), axis=0)
-                dset[end:] = records
-                count += len(records)
+                waiting_group = frame.group
+                waiting.append(decode_records(frame.payload, acquisition_dtype, acquisition_header_dtype))
+                count += len(waiting[-1])
+            write_waiting()
         _fsync_file(temp)
         os.replace(temp, path)
         fsync_directory(path.parent)
