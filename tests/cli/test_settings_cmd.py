@@ -12,7 +12,11 @@ def test_path_show_set_unset_through_the_command(run_vetmri, isolated_workstatio
     assert result.returncode == 0, result.stderr
     assert (settings_file.stat().st_mode & 0o777) == 0o600
     data = json.loads(run_vetmri("settings", "show", "--json").stdout)
-    assert data["pacs"]["orthanc"] == {"ae_title": "ORTHANC", "host": "127.0.0.1", "port": 4242}
+    assert data["pacs"]["orthanc"] == {"ae_title": "ORTHANC", "host": "127.0.0.1", "port": 4242, "auto_send": False}
+    assert run_vetmri("settings", "set", "pacs.orthanc.auto_send", "true").returncode == 0
+    assert json.loads(run_vetmri("settings", "show", "--json").stdout)["pacs"]["orthanc"]["auto_send"] is True
+    refused = run_vetmri("settings", "set", "pacs.orthanc.auto_send", "sometimes")
+    assert refused.returncode == 2 and "true or false" in refused.stderr
 
     assert run_vetmri("settings", "unset", "pacs.orthanc").returncode == 0
     assert json.loads(run_vetmri("settings", "show", "--json").stdout)["pacs"] == {}

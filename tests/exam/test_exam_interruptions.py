@@ -52,7 +52,7 @@ def test_ctrl_c_stops_the_exam_and_resume_completes_it(run_vetmri, cat):
     study = study_record(run_vetmri, study_id)
     assert study["status"] == "complete"
     assert sorted(s["parameters"]["exam_index"] for s in study["series"]) == [2, 3]
-    assert len(_raw_files_open(_data_dir(run_vetmri))) >= 3  # the cut attempt is kept beside its repeat
+    assert len(_raw_files_open(_data_dir(run_vetmri))) >= 2  # a cut attempt with imaging data stays beside its repeat
     assert run_vetmri("records", "verify").returncode == 0
 
 
@@ -111,10 +111,11 @@ def test_a_full_disk_ends_the_exam_with_one_sentence(run_vetmri, cat, isolated_w
     data = isolated_workstation / "data"
     shutil.copytree(data, small_disk / "data")
     env = {"VETMRI_DATA_DIR": str(small_disk / "data")}
-    done = run_vetmri("exam", "--pet", cat["id"], "--region", "brain", "--series", "2,3", env=env, timeout=300)
+    done = run_vetmri("exam", "--pet", cat["id"], "--region", "brain", "--series", "2", "--set", "averages=1", env=env,
+                      timeout=280)
     assert done.returncode == 1, done.stderr
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("vetmri: ") and "disk" in last.lower()
+    assert last.startswith("vetmri: ") and "room" in last.lower()
     assert "Traceback" not in done.stderr
     assert run_vetmri("records", "verify", env=env).returncode == 0
     assert _raw_files_open(small_disk / "data")

@@ -41,7 +41,7 @@ def test_an_empty_series_group_does_not_block_simulating_the_series_again(tmp_pa
     assert again.returncode == 0, again.stderr[-1000:]
     assert list_groups(raw) == ["00_Localizer_3-plane", group]
     series = read_series(raw, group)
-    assert series.header.series_name == "T2 TSE transverse" and series.header.encoded_matrix[1] == 32
+    assert series.header.series_name == "T2 TSE transverse" and series.header.recon_matrix[1] == 32
     assert not any(np.all(a.data == 1) for a in series.noise) and series_is_complete(raw, group)  # the old noise is gone
     assert reconstruct_series(raw, group).volumes[0].magnitude.shape[0] == 2
     # a complete series still refuses a second run

@@ -95,7 +95,7 @@ def _room_problem(path: Path, nbytes: int) -> str | None:
     except OSError:
         return None
     if free < nbytes + RESERVE_BYTES:
-        return f"the disk holding {path.parent} is full ({free // 1024} KiB free)"
+        return f"the disk holding {path.parent} has too little room left ({free // 1024} KiB free)"
     return None
 
 

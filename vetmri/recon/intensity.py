@@ -105,5 +105,7 @@ def shading_correction(image: np.ndarray, *, width_fraction: float = 0.25) -> np
     with np.errstate(invalid="ignore", divide="ignore"):
         bias = np.where(den > 1e-3, num / den, 0)
     bias_in = bias[mask]
+    if not np.isfinite(bias_in).all() or bias_in.mean() <= 0:  # an empty image (a slice cut short): nothing to even out
+        return image
     bias = np.where(bias > 0, bias, bias_in.mean()) / bias_in.mean()
     return (image / np.maximum(bias, 0.05)).astype(image.dtype)

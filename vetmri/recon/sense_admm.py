@@ -79,7 +79,9 @@ class SenseADMMTV:
             shape = [1] * len(spatial)
             shape[axis] = n
             d2 = d2 + (4 * np.sin(np.pi * np.fft.fftfreq(n)) ** 2).reshape(shape)
-        self.preconditioner = (1.0 / (self.mask + self.rho * d2)).astype(np.float32)
+        # the gradient has no weight at k = 0: where that line was not sampled (a slice cut short
+        # before its centre) the preconditioner stays finite
+        self.preconditioner = (1.0 / np.maximum(self.mask + self.rho * d2, 1e-3)).astype(np.float32)
         self.aty = (self.maps.conj() * self._ifft(self.mask * shift(y.astype(np.complex64)))).sum(axis=0)
         self._x = self.aty.copy()
         self._normal_x = self._normal(self._x)
