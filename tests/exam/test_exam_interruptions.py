@@ -119,3 +119,20 @@ def test_a_full_disk_ends_the_exam_with_one_sentence(run_vetmri, cat, isolated_w
     assert "Traceback" not in done.stderr
     assert run_vetmri("records", "verify", env=env).returncode == 0
     assert _raw_files_open(small_disk / "data")
+
+
+def test_a_console_killed_mid_series_leaves_a_study_that_resume_finishes(run_vetmri, cat):
+    process = subprocess.Popen([*vetmri_command(), "exam", "--pet", cat["id"], "--region", "brain", "--series", "2",
+                                "--set", "averages=1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True, env=dict(os.environ), start_new_session=True)
+    for line in process.stderr:
+        if "started" in line:
+            break
+    os.killpg(process.pid, signal.SIGKILL)  # the plug pulled: no clean-up of any kind
+    process.communicate(timeout=60)
+    studies = json.loads(run_vetmri("records", "list", "studies", "--json").stdout)
+    assert [s["status"] for s in studies] == ["scanning"]  # nothing could say otherwise
+    resumed = run_vetmri("exam", "--resume", studies[0]["id"], "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    assert study_record(run_vetmri, studies[0]["id"])["status"] == "complete"
+    assert run_vetmri("records", "verify").returncode == 0

@@ -145,6 +145,9 @@ class SeriesRunner:
         from vetmri.rawdata import RawExamWriter
 
         self._remaining_s = sum(self.plan.series[i].scan_time_s for i in indices)
+        from vetmri.rawdata import recover_raw_file
+
+        recover_raw_file(self.raw)  # a power cut left its journal: the file first holds what was acknowledged
         kept = {}  # read before the file is open for writing
         for i in indices:
             group = None if i in reacquire else self._received_whole(i)
