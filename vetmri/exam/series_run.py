@@ -121,9 +121,11 @@ class SeriesRunner:
 
     # -- calibration -----------------------------------------------------------------------
 
-    def calibrate(self) -> Adjustments:
+    def calibrate(self, indices: list[int]) -> Adjustments:
+        """Calibrate the scanner while the sequences of ``indices`` are built in order in the
+        background (each is ready before its turn unless the one before it is very short)."""
         emit = self.session._emit
-        for index in range(min(1, len(self.plan.series))):
+        for index in indices:
             self.sequences.prefetch(self.plan.series[index])
 
         def progress(fraction: float, message: str) -> None:
@@ -156,9 +158,7 @@ class SeriesRunner:
 
                 kept[i] = read_series(self.raw, group)
         self._writer = RawExamWriter(self.raw)
-        for position, index in enumerate(indices):
-            if position + 1 < len(indices):
-                self.sequences.prefetch(self.plan.series[indices[position + 1]])
+        for index in indices:
             self._check_abort()
             received = kept.get(index)
             outcome = self._from_raw(index, received) if received is not None else self._one(index)

@@ -254,7 +254,7 @@ class ExamSession:
         outcomes: list[SeriesOutcome] = []
         reason = ""
         try:
-            runner.calibrate()
+            runner.calibrate(indices)
             outcomes = runner.run_all(indices, reacquire=reacquire)
             failed = [o for o in outcomes if o.status != "complete"]
             reason = failed[0].reason if failed else ""
