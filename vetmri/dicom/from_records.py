@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from vetmri.records.models import Owner, Pet, StudyContext
     from vetmri.records.models import Study as StudyRecord
 
-__all__ = ["animal_patient", "body_part_for_region", "dicom_study", "owner_name", "study_datetime"]
+__all__ = ["animal_patient", "body_part_for_region", "dicom_study", "owner_name", "patient_position_code", "study_datetime"]
 
 #: Body Part Examined (PS3.16 CID 4031 terms dciodvfy knows) of the regions of the protocols.
 _BODY_PARTS = {
@@ -29,6 +29,35 @@ _BODY_PARTS = {
     "thorax": "CHEST", "chest": "CHEST", "pelvis": "PELVIS",
 }
 _SEXES = {"female": Sex.FEMALE, "male": Sex.MALE, "unknown": Sex.OTHER}
+
+
+_RECUMBENCY_CODES = {"sternal": "P", "dorsal": "S", "right lateral": "DR", "left lateral": "DL"}
+
+#: How the scanner's simulated and default animal lies when no position is recorded.
+DEFAULT_PATIENT_POSITION = "HFP"
+
+
+def patient_position_code(position: str) -> str:
+    """DICOM Patient Position (0018,5100) of a recorded position: sternal recumbency is
+    prone (``P``), dorsal supine (``S``), lateral decubitus (``DR``/``DL``); head or tail
+    (feet) first (``HF``/``FF``). ``"sternal head first"`` -> ``"HFP"``; empty -> HFP.
+
+    Raises
+    ------
+    UserInputError
+        A position that is not recumbency + head/tail first.
+    """
+    from vetmri.errors import UserInputError
+
+    text = " ".join(position.lower().split())
+    if not text:
+        return DEFAULT_PATIENT_POSITION
+    for lying, code in _RECUMBENCY_CODES.items():
+        for first, prefix in (("head first", "HF"), ("tail first", "FF")):
+            if text == f"{lying} {first}":
+                return prefix + code
+    raise UserInputError(f"The position {position!r} is not a recumbency (sternal, dorsal, left or right lateral) "
+                         "followed by head first or tail first.")
 
 
 def body_part_for_region(region: str) -> str:

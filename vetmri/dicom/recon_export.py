@@ -231,11 +231,12 @@ def write_series_images(
         The files could not be written.
     """
     from vetmri.dicom.from_recon import acquisition_parameters, image_volume, key_parameters
-    from vetmri.dicom.from_records import animal_patient, body_part_for_region, dicom_study
+    from vetmri.dicom.from_records import animal_patient, body_part_for_region, dicom_study, patient_position_code
     from vetmri.dicom.study import Series
     from vetmri.dicom.writer import series_folder_name, write_mr_series
 
     context = context or store.study_context(study.id)
+    position = patient_position_code(context.study.position)
     header = images.header
     check_same_animal(header, context.pet, source=f"series '{images.group}'")
     patient = animal_patient(context, clinic=clinic)
@@ -256,7 +257,7 @@ def write_series_images(
         series = Series(
             number=wanted, description=series_description, body_part=body_part_for_region(study.region),
             acquisition=acquisition if not volume.contrast else _with_echo(acquisition, volume.echo_time_s),
-            protocol_name=(header.series_name or base_name)[:64],
+            protocol_name=(header.series_name or base_name)[:64], patient_position=position,
         )
         folder = target_root / series_folder_name(series)
         written = write_mr_series(patient, general, series, dicom_volume, folder,
