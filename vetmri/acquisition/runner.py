@@ -23,7 +23,7 @@ from vetmri.protocols.plan import ExamPlan
 from vetmri.rawdata import RawExamWriter, header_to_xml, series_group_name
 from vetmri.simulation.seq_reader import pulseq_file_problem
 
-__all__ = ["ExamRun", "SeriesRun", "run_exam", "run_sequence_file"]
+__all__ = ["ExamRun", "SeriesRun", "expected_readouts", "run_exam", "run_sequence_file"]
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def run_exam(plan: ExamPlan, backend: ScannerBackend, out: Path, *, series: Sequ
             stream = arrivals(backend, built.text, header_to_xml(header), adjustments,
                               on_progress=lambda f, m, n=name, b=base: report(b + share * 0.9 * f, f"{n}: {m}"))
             written = 0
-            total = _expected(plan_i)
+            total = expected_readouts(plan_i)
             for batch in stream:
                 series_writer.extend(batch)
                 for _ in batch:
@@ -157,7 +157,7 @@ def run_exam(plan: ExamPlan, backend: ScannerBackend, out: Path, *, series: Sequ
 _BATCH = 512  # readouts of an already simulated series written per HDF5 write
 
 
-def _expected(plan) -> int:
+def expected_readouts(plan) -> int:
     """Imaging readouts a series plays (for progress), plus the noise readouts."""
     from vetmri.acquisition.simulated import NOISE_READOUTS
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vetmri.acquisition.contract import CALIBRATION_STEPS, Adjustments, ScanAborted, arrivals
+from vetmri.acquisition.runner import expected_readouts
 from vetmri.errors import OperationFailedError, UserInputError, VetmriError
 from vetmri.exam.events import (
     CalibrationStepDone,
@@ -87,14 +88,6 @@ def calibration_results(adjustments: Adjustments, larmor_hz: float) -> list[tupl
         "larmor_final": f"centre frequency after shimming {(larmor_hz + adjustments.f0_hz) / 1e6:.6f} MHz",
     }
     return [(step, words[step]) for step in CALIBRATION_STEPS]
-
-
-def _expected_readouts(plan: SeriesPlan) -> int:
-    from vetmri.acquisition.simulated import NOISE_READOUTS
-
-    p = plan.parameters
-    slices = 1 if p.sequence == "gre3d" else p.slices * (3 if p.sequence == "localizer" else 1)
-    return NOISE_READOUTS + plan.encoding.acquired * slices * p.averages
 
 
 class SeriesRunner:
@@ -186,7 +179,7 @@ class SeriesRunner:
         emit(SeriesStarted(index, number, name, sequence.duration_s, slices))
         series_writer = self._writer.open_series(header)
         live = LiveSlices(header, series_writer.group)
-        expected = _expected_readouts(plan_i)
+        expected = expected_readouts(plan_i)
         last_report = 0.0
         try:
             for batch in arrivals(self.backend, sequence.text, header_to_xml(header), self.adjustments):
