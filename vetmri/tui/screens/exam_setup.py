@@ -114,6 +114,9 @@ configured scanner; it keeps running when you leave this screen (the header show
 
     def on_mount(self) -> None:
         self.query_one("#edit-bar").display = False
+        # Decided before the table is first drawn: a table laid out beside a preview that
+        # then goes away keeps its squeezed columns.
+        self.query_one(ContrastPreview).display = self.app.size.width >= PREVIEW_MIN_WIDTH
         self.load_pet()
 
     def on_resize(self) -> None:
