@@ -114,7 +114,10 @@ configured scanner; it keeps running when you leave this screen (the header show
 
     def on_mount(self) -> None:
         self.query_one("#edit-bar").display = False
-        self.load_pet()
+        # Decided before the table is first drawn: a table laid out beside a preview that
+        # then goes away keeps its squeezed columns.
+        self.query_one(ContrastPreview).display = self.app.size.width >= PREVIEW_MIN_WIDTH
+        self.call_after_refresh(self.load_pet)  # rows into a table laid out already (column widths)
 
     def on_resize(self) -> None:
         # Beside the table only where both fit (the table needs about 80 columns).

@@ -21,8 +21,13 @@ from textual.widgets import DataTable, Footer, Input, Label
 from vetmri.tui.screens.base import CoreScreen
 from vetmri.tui.styles import stylesheet
 from vetmri.tui.widgets.status_header import StatusHeader
+from vetmri.tui.widgets.table_fill import fill_table
 
 __all__ = ["PatientsScreen"]
+
+
+TODAY_COLUMNS = ("time", "pet", "species", "breed", "weight", "owner", "region", "status")
+RESULT_COLUMNS = ("pet", "species", "breed", "weight", "owner", "phone", "last study")
 
 
 def _kg(value: float | None) -> str:
@@ -78,18 +83,19 @@ opens the highlighted pet; `e` sets up an exam for it.
         with Vertical(id="patients"):
             yield Label("Today", classes="section")
             today = DataTable(id="today", cursor_type="row", zebra_stripes=True)
-            today.add_columns("time", "pet", "species", "breed", "weight", "owner", "region", "status")
+            today.add_columns(*TODAY_COLUMNS)
             yield today
             yield Label("", id="today-note")
             yield Input(placeholder="Search: pet or owner name, phone, microchip, Patient ID   (/)", id="search")
             results = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-            results.add_columns("pet", "species", "breed", "weight", "owner", "phone", "last study")
+            results.add_columns(*RESULT_COLUMNS)
             yield results
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load_today()
-        self.run_search("")
+        # After the first layout: rows added to a table not laid out yet keep its columns
+        # at the headings' widths.
+        self.call_after_refresh(self.action_refresh)
 
     # -- today ---------------------------------------------------------------------------
 
@@ -129,9 +135,7 @@ opens the highlighted pet; `e` sets up an exam for it.
 
     def on_patients_screen_today_loaded(self, message: TodayLoaded) -> None:
         table = self.query_one("#today", DataTable)
-        table.clear()
-        for key, cells in message.rows:
-            table.add_row(*cells, key=f"{key}#{table.row_count}")
+        fill_table(table, TODAY_COLUMNS, [(f"{key}#{n}", cells) for n, (key, cells) in enumerate(message.rows)])
         self.query_one("#today-note", Label).update(message.note)
         if message.note.startswith("Worklist not refreshed"):
             self.notify(message.note, severity="warning")
@@ -151,16 +155,14 @@ opens the highlighted pet; `e` sets up an exam for it.
                 studies = store.studies_of_pet(hit.pet.id)
                 last = f"{studies[0].study_date} {studies[0].region}" if studies else "-"
                 rows.append((hit.pet.id, (hit.pet.name, hit.pet.species, hit.pet.breed or "-",
-                                          _kg(hit.pet.weight_kg), hit.owner.name, hit.owner.phone, last)))
+                                          _kg(hit.pet.weight_kg), hit.owner.name, hit.owner.phone or "-", last)))
         self.post_message(self.SearchDone(text, rows))
 
     def on_patients_screen_search_done(self, message: SearchDone) -> None:
         if message.text != self.query_one("#search", Input).value:
             return  # an older search finished after a newer one started
         table = self.query_one("#results", DataTable)
-        table.clear()
-        for key, cells in message.rows:
-            table.add_row(*cells, key=key)
+        fill_table(table, RESULT_COLUMNS, message.rows)
         if not message.rows:
             self.query_one("#today-note", Label).update(f"No pet matches {message.text!r}." if message.text else "No pets yet: press n to register one.")
 

@@ -12,8 +12,11 @@ from textual.widgets import DataTable, Footer, Label, Static
 from vetmri.tui.screens.base import CoreScreen
 from vetmri.tui.styles import stylesheet
 from vetmri.tui.widgets.status_header import StatusHeader
+from vetmri.tui.widgets.table_fill import fill_table
 
 __all__ = ["PetDetailScreen"]
+
+STUDY_COLUMNS = ("study", "date", "region", "status", "weight", "accession")
 
 
 class PetDetailScreen(CoreScreen):
@@ -53,12 +56,12 @@ The owner, the weighings (newest last), the staff alerts and every study with it
                 yield Static("", id="owner")
                 yield Static("", id="weights")
             studies = DataTable(id="studies", cursor_type="row", zebra_stripes=True)
-            studies.add_columns("study", "date", "region", "status", "weight", "accession")
+            studies.add_columns(*STUDY_COLUMNS)
             yield studies
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        self.call_after_refresh(self.load)  # rows into a table laid out already (column widths)
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -86,13 +89,10 @@ The owner, the weighings (newest last), the staff alerts and every study with it
         self.query_one("#owner", Static).update("\n".join(lines))
         weighings = [f"{w.date}  {w.weight_kg:g} kg" for w in pet.weights[-6:]] or ["never weighed"]
         self.query_one("#weights", Static).update("[b]Weights[/b]\n" + "\n".join(weighings))
-        table = self.query_one("#studies", DataTable)
-        table.clear()
-        for s in studies:
-            table.add_row(s.id, str(s.study_date), s.region, s.status,
-                          f"{s.weight_kg:g} kg" if s.weight_kg is not None else "-", s.accession, key=s.id)
-        if not studies:
-            table.add_row("-", "-", "no studies yet", "", "", "")
+        rows = [(s.id, (s.id, str(s.study_date), s.region, s.status,
+                        f"{s.weight_kg:g} kg" if s.weight_kg is not None else "-", s.accession)) for s in studies]
+        fill_table(self.query_one("#studies", DataTable), STUDY_COLUMNS,
+                   rows or [(None, ("-", "-", "no studies yet", "", "", ""))])
 
     def action_exam(self) -> None:
         self.app.open_exam_setup(self.pet_id)  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from vetmri.errors import VetmriError
 from vetmri.tui.screens.base import CoreScreen
 from vetmri.tui.styles import stylesheet
 from vetmri.tui.widgets.status_header import StatusHeader
+from vetmri.tui.widgets.table_fill import fill_table
 
 __all__ = ["SettingsScreen"]
 
@@ -29,6 +30,9 @@ _FIELDS = (
     ("dicom.uid_root", "UID root", "2.25 or the clinic's registered root"),
     ("tui.station", "Station name", "shown in the header"),
 )
+
+
+PACS_COLUMNS = ("name", "AE title", "host", "port")
 
 
 def _dom_id(key: str) -> str:
@@ -92,7 +96,7 @@ from the command line with `vetmri settings set KEY VALUE`.
                 yield Label("", id=f"{_dom_id(key)}-note", classes="setting-note")
             yield Label("PACS nodes", classes="section")
             nodes = DataTable(id="pacs", cursor_type="row")
-            nodes.add_columns("name", "AE title", "host", "port")
+            nodes.add_columns(*PACS_COLUMNS)
             yield nodes
             with Horizontal(classes="setting-row"):
                 yield Input(placeholder="add: NAME AE_TITLE@HOST:PORT", id="pacs-add", classes="setting")
@@ -102,7 +106,7 @@ from the command line with `vetmri settings set KEY VALUE`.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        self.call_after_refresh(self.load)  # rows into a table laid out already (column widths)
 
     @work(thread=True, exclusive=True, group="settings-load", exit_on_error=False, name="reading the settings")
     def load(self) -> None:
@@ -123,10 +127,8 @@ from the command line with `vetmri settings set KEY VALUE`.
             self.query_one(f"#{_dom_id(key)}", Input).value = value
         if settings.data.source == "VETMRI_DATA_DIR":
             self.query_one("#data-dir-note", Label).update("VETMRI_DATA_DIR sets the data folder; the file's value applies without it.")
-        table = self.query_one("#pacs", DataTable)
-        table.clear()
-        for node in settings.pacs:
-            table.add_row(node.name, node.ae_title, node.host, str(node.port), key=node.name)
+        fill_table(self.query_one("#pacs", DataTable), PACS_COLUMNS,
+                   [(n.name, (n.name, n.ae_title, n.host, str(n.port))) for n in settings.pacs])
         self.call_after_refresh(setattr, self, "_loading", False)
 
     # -- saving ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from vetmri.protocols.plan import ExamPlan, SeriesPlan
+from vetmri.tui.widgets.table_fill import fill_table
 
 __all__ = ["COLUMNS", "PlanTable", "minutes"]
 
@@ -85,14 +86,15 @@ class PlanTable(DataTable):
         """Draw ``plan``; cells in ``edited`` ((index, override key)) are marked as set by hand."""
         row, column = self.cursor_coordinate
         self._plan = plan
-        self.clear()
+        rows = []
         for index, series in enumerate(plan.series):
             values = cell_values(series)
             cells = []
             for key, _, override in COLUMNS:
                 text = values[key][:_WIDTHS.get(key, 12)]
                 cells.append(f" [b]{text}*[/b]" if (index, override) in edited else f" {text}")
-            self.add_row(*cells, key=str(index))
+            rows.append((str(index), cells))
+        fill_table(self, [f" {heading}" for _, heading, _ in COLUMNS], rows, keys=[k for k, _, _ in COLUMNS])
         if plan.series:
             self.move_cursor(row=min(row, len(plan.series) - 1), column=column)
 
