@@ -2,7 +2,8 @@
 # Smoke test of the built binary as clinic IT runs it: a copy in its own folder, started
 # from a clean environment (env -i, an empty HOME, no virtual environment on PATH).
 #
-# Usage: tests/packaging/smoke.sh [BINARY]     (default dist/vetmri; `make binary-check`)
+# Usage: tests/packaging/smoke.sh [BINARY]     (default dist/vetmri; `make binary-check`;
+#        dist/vetmri-onedir/vetmri for the folder build)
 # Needs: dciodvfy (Debian dicom3tools) and tmux. Exits non-zero on the first failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,8 +22,10 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/home" "$work/bin" "$work/tmp"
 cp "$binary" "$work/bin/vetmri"
+# a folder build (make binary-onedir) needs its _internal/ folder beside it
+[ -d "$(dirname "$binary")/_internal" ] && cp -r "$(dirname "$binary")/_internal" "$work/bin/"
 started=$SECONDS
-step() { printf 'smoke: %-62s' "$1"; }
+step() { printf 'smoke: %-66s' "$1"; }
 ok() { echo "ok${1:+ ($1)}"; }
 fail() { echo "FAILED"; echo "smoke: $*" >&2; exit 1; }
 # The clinic's environment: nothing from ours but a terminal type and a UTF-8 locale.
@@ -42,6 +45,11 @@ ok
 step "bad input: one sentence, exit 2, no traceback"
 set +e; err=$(vetmri --bogus 2>&1 >/dev/null); code=$?; set -e
 [ "$code" -eq 2 ] && ! grep -q Traceback <<<"$err" || fail "--bogus exited $code: $err"
+ok
+
+step "phantom render writes a PNG (Pillow's PNG core is inside)"
+vetmri phantom render cat_brain --out "$work/home/cat.png" >/dev/null || fail "phantom render exited $?"
+[ "$(head -c 8 "$work/home/cat.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] || fail "cat.png is not a PNG"
 ok
 
 step "exam --demo --series 0,1 (simulator, recon, DICOM)"
@@ -93,7 +101,7 @@ for _ in $(seq 1 100); do [ -s "$work/tui-exit" ] && break; sleep 0.1; done
 ok
 
 step "nothing written next to the binary, nothing left in TMPDIR"
-extra=$(ls -A "$work/bin" | grep -vx vetmri || true)
+extra=$(ls -A "$work/bin" | grep -vx -e vetmri -e _internal || true)
 [ -z "$extra" ] || fail "files appeared next to the binary: $extra"
 left=$(ls -A "$work/tmp")
 [ -z "$left" ] || fail "left behind in TMPDIR: $left"
