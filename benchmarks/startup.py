@@ -59,9 +59,10 @@ def first_screen_seconds(command: list[str], env: dict[str, str], socket: str) -
 
 
 def median_first_screen(command: list[str], runs: int, env: dict[str, str]) -> float:
-    socket = f"vetmri-bench-{os.getpid()}"
-    first_screen_seconds(command, env, socket)  # warm the file cache
-    return statistics.median(first_screen_seconds(command, env, socket) for _ in range(runs))
+    # a tmux server of its own for each run: no session of an earlier run is in the way
+    sockets = (f"vetmri-bench-{os.getpid()}-{n}" for n in range(runs + 1))
+    first_screen_seconds(command, env, next(sockets))  # warm the file cache
+    return statistics.median(first_screen_seconds(command, env, socket) for socket in sockets)
 
 
 def main() -> None:
@@ -101,7 +102,7 @@ def main() -> None:
         print(f"{'dist/vetmri (file)':30} {onefile.stat().st_size / 1e6:8.1f} {70:10d}")
     onedir = ROOT / "dist" / "vetmri-onedir"
     if onedir.exists():
-        size = sum(p.stat().st_size for p in onedir.rglob("*") if p.is_file())
+        size = sum(p.stat().st_size for p in onedir.rglob("*") if p.is_file() and not p.is_symlink())
         print(f"{'dist/vetmri-onedir (folder)':30} {size / 1e6:8.1f} {'-':>10}")
 
 
