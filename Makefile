@@ -61,4 +61,4 @@ binary-check: binary system-deps
 	bash tests/packaging/smoke.sh dist/vetmri
 
 clean:
-	rm -rf $(VENV) dist build/.venv build/.work .pytest_cache .hypothesis
+	rm -rf $(VENV) dist build/.venv build/.work build/.work-onedir .pytest_cache .hypothesis
