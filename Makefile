@@ -10,7 +10,7 @@ DEV_HOME := $(CURDIR)/.vetmri-dev
 DEBIAN_PACKAGES := dcmtk dicom3tools orthanc ismrmrd-tools bart fuse3 tmux
 PYTEST_ARGS ?=
 
-.PHONY: run test test-full system-deps lint bench binary clean
+.PHONY: run test test-full system-deps lint bench binary binary-onedir binary-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "vetmri needs Python 3.11 or newer; set PYTHON=python3.11 (or newer) and try again.")'
@@ -48,8 +48,17 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test system-deps
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+# The single-file binary dist/vetmri (a clean build virtual environment; ~4 min on 2 cores).
 binary:
 	bash build/build.sh
 
+# The same product as a folder, dist/vetmri-onedir/ (starts faster; see docs/install.md).
+binary-onedir:
+	VETMRI_BUILD_MODE=onedir bash build/build.sh
+
+# Build the binary once and smoke-test it as clinic IT runs it (env -i, an empty HOME).
+binary-check: binary system-deps
+	bash tests/packaging/smoke.sh dist/vetmri
+
 clean:
-	rm -rf $(VENV) dist build/.venv build/.work .pytest_cache .hypothesis
+	rm -rf $(VENV) dist build/.venv build/.work build/.work-onedir .pytest_cache .hypothesis

@@ -97,6 +97,7 @@ def test_a_pacs_stopped_mid_send_gets_the_rest_from_the_queue_when_it_is_back(st
         # still down: --retry tries at once, keeps everything queued
         down = run_vetmri("dicom", "queue", "--retry")
         assert down.returncode == 1 and "waiting, next try" in down.stdout
+        assert "could not be reached" in down.stdout and ".." not in down.stdout  # one full stop
         assert [j["status"] for j in json.loads(run_vetmri("dicom", "queue", "--json").stdout)] == ["pending", "pending"]
 
         peer = start_storescp(tmp_path / "pacs", port=peer.node.port)  # the PACS is back

@@ -158,7 +158,8 @@ def work_send_queue(
         else:
             first = next(r for r in report.results if r.outcome.value != "accepted")
             problem = first.message
-        problem = f"{len(paths) - accepted} of {len(paths)} files not accepted: {problem}"
+        # a clause, not a sentence: whoever shows it ends the sentence
+        problem = f"{len(paths) - accepted} of {len(paths)} files not accepted: {problem.removesuffix('.')}"
         give_up = not report.pending  # only refusals or unreadable files: retrying cannot help
         updated = store.mark_send_failed(job.id, problem, now=now, **({"max_attempts": job.attempts} if give_up else {}))
         outcomes.append(JobOutcome(updated, len(paths), accepted, problem))
