@@ -185,10 +185,11 @@ class SeriesRunner:
             for batch in arrivals(self.backend, sequence.text, header_to_xml(header), self.adjustments):
                 series_writer.extend(batch)
                 self._check_abort()
-                for image in live.add(batch):
+                shown = live.add(batch)
+                for image in shown:
                     emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry))
                 now = time.monotonic()
-                if now - last_report >= _PROGRESS_EVERY_S:
+                if shown or now - last_report >= _PROGRESS_EVERY_S:  # a slice shown: say how far the series is
                     last_report = now
                     self._progress(index, min(1.0, live.received / expected), sequence.duration_s, name)
         except (ScanAborted, OperationFailedError, UserInputError) as exc:
