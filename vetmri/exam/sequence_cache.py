@@ -19,7 +19,7 @@ from pathlib import Path
 
 from vetmri import __version__
 from vetmri.atomicfile import atomic_write_text
-from vetmri.errors import OperationFailedError, UserInputError
+from vetmri.errors import OperationFailedError
 from vetmri.protocols.plan import SeriesPlan
 from vetmri.scanner.profile import ScannerProfile
 
@@ -118,10 +118,7 @@ class SequenceCache:
         if cached is not None:
             return cached
         name = plan.parameters.name
-        try:
-            built = build_sequence(plan, self.profile)
-        except UserInputError:
-            raise
+        built = build_sequence(plan, self.profile)
         if not built.ok:
             problem = (built.timing_errors or tuple(v.message for v in built.violations))[0]
             raise OperationFailedError(f"The sequence of {name} failed its checks ({problem}); it was not played.")

@@ -140,15 +140,13 @@ class SeriesRunner:
         from vetmri.rawdata import RawExamWriter
 
         self._remaining_s = sum(self.plan.series[i].scan_time_s for i in indices)
-        from vetmri.rawdata import recover_raw_file
+        from vetmri.rawdata import read_series, recover_raw_file
 
         recover_raw_file(self.raw)  # a power cut left its journal: the file first holds what was acknowledged
         kept = {}  # read before the file is open for writing
         for i in indices:
             group = None if i in reacquire else self._received_whole(i)
             if group:
-                from vetmri.rawdata import read_series
-
                 kept[i] = read_series(self.raw, group)
         self._writer = RawExamWriter(self.raw)
         for index in indices:
@@ -174,7 +172,7 @@ class SeriesRunner:
         header = series_header(plan_i, self.profile, index=index, species=self.plan.species, weight_kg=self.plan.weight_kg,
                                f0_hz=self.adjustments.f0_hz, region=self.plan.region)
         header = replace(header, series_name=name)
-        number = max((s.number for s in self.store.series_of_study(self.study.id)), default=0) + 1
+        number = self._next_number()
         slices = header.limits.slice.maximum + 1 if header.limits.slice and not header.is_3d else header.encoded_matrix[2]
         emit(SeriesStarted(index, number, name, sequence.duration_s, slices))
         series_writer = self._writer.open_series(header)
@@ -205,7 +203,8 @@ class SeriesRunner:
             images, missing = live.finish()
             for image in missing:
                 emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry))
-            recorded = self._write_dicom(images, index, number, series_writer.group, live)
+            dwell = live.lines[0].sample_time_s if live.lines else None
+            recorded = self._write_dicom(images, index, number, series_writer.group, dwell)
         except VetmriError as exc:
             emit(SeriesFailed(index, name, str(exc), series_writer.count))
             return SeriesOutcome(index, 0, name, "failed", str(exc), scan_time_s=sequence.duration_s,
@@ -239,12 +238,13 @@ class SeriesRunner:
         t0 = time.monotonic()
         group = series.group
         name = series.header.series_name or group
-        number = max((s.number for s in self.store.series_of_study(self.study.id)), default=0) + 1
+        number = self._next_number()
         duration = self.plan.series[index].scan_time_s
         emit(SeriesStarted(index, number, name, 0.0, series.header.limits.slice.maximum + 1 if series.header.limits.slice else 1))
         try:
             images = reconstruct_raw(series, ReconOptions())
-            recorded = self._write_dicom(images, index, number, group, series)
+            dwell = series.acquisitions[0].sample_time_s if series.acquisitions else None
+            recorded = self._write_dicom(images, index, number, group, dwell)
         except VetmriError as exc:
             emit(SeriesFailed(index, name, str(exc), len(series.acquisitions)))
             return SeriesOutcome(index, 0, name, "failed", str(exc), wall_time_s=time.monotonic() - t0)
@@ -256,16 +256,18 @@ class SeriesRunner:
                   name, self.study.id, duration)
         return SeriesOutcome(index, recorded[0].number, name, "complete", "", count, str(folder), 0.0, wall, wall)
 
-    def _write_dicom(self, images, index: int, number: int, group: str, live) -> list:
+    def _next_number(self) -> int:
+        """The study's next free Series Number."""
+        return max((s.number for s in self.store.series_of_study(self.study.id)), default=0) + 1
+
+    def _write_dicom(self, images, index: int, number: int, group: str, dwell_s: float | None) -> list:
         from vetmri.dicom.recon_export import write_series_images
         from vetmri.dicom.study import Equipment
 
-        lines = getattr(live, "lines", None) or getattr(live, "acquisitions", ())
-        dwell = lines[0].sample_time_s if lines else None
         raw_file = self.raw.relative_to(self.store.data_dir).as_posix()
         recorded = write_series_images(
             images, store=self.store, study=self.study, raw_file=raw_file, uid_root=self.settings.dicom.uid_root,
-            equipment=Equipment(station_name=self.settings.dicom.ae_title), sample_time_s=dwell, number=number,
+            equipment=Equipment(station_name=self.settings.dicom.ae_title), sample_time_s=dwell_s, number=number,
             extra_parameters={"exam_index": index, "raw_group": group},
         )
         for node in self._send_nodes():

@@ -108,6 +108,11 @@ def plan_for_request(request: ExamRequest, species: str, weight_kg: float | None
     return plan
 
 
+def _planned_indices(request: ExamRequest, plan: ExamPlan) -> list[int]:
+    """The plan indices the request acquires, in order (every series by default)."""
+    return list(request.series) if request.series is not None else list(range(len(plan.series)))
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -173,8 +178,7 @@ class ExamSession:
         """
         pet = self.store.pet(request.pet_id)
         plan = plan_for_request(request, pet.species, pet.weight_kg, pet.breed, self.profile)
-        indices = list(request.series) if request.series is not None else list(range(len(plan.series)))
-        return self._connected(request, plan, indices, study=None)
+        return self._connected(request, plan, _planned_indices(request, plan), study=None)
 
     def resume(self, study_id: str, *, repeat: int | None = None) -> ExamOutcome:
         """Acquire what a cut exam still lacks (the series cut short again, as a new
@@ -189,9 +193,8 @@ class ExamSession:
         request = read_request(self.store.data_dir / study.folder, study.id)
         pet = self.store.pet(study.pet_id)
         plan = plan_for_request(request, pet.species, study.weight_kg or pet.weight_kg, pet.breed, self.profile)
-        planned = list(request.series) if request.series is not None else list(range(len(plan.series)))
-        done = {s.parameters.get("exam_index") for s in self.store.series_of_study(study.id)}
-        remaining = [i for i in planned if i not in done]
+        done = self._done_indices(study)
+        remaining = [i for i in _planned_indices(request, plan) if i not in done]
         if repeat is not None:
             if not 0 <= repeat < len(plan.series):
                 raise UserInputError(f"There is no series {repeat} to repeat; this exam has series 0 to {len(plan.series) - 1}.")
@@ -286,10 +289,13 @@ class ExamSession:
         self._emit(ExamDone(study.id, status, reason, scan, wall))
         return ExamOutcome(study.id, study.study_uid, status, reason, scan, wall, tuple(outcomes))
 
+    def _done_indices(self, study: Study) -> set:
+        """The plan indices of the series the study already has images of."""
+        return {s.parameters.get("exam_index") for s in self.store.series_of_study(study.id)}
+
     def _all_done(self, study: Study, plan: ExamPlan, request: ExamRequest) -> bool:
-        planned = list(request.series) if request.series is not None else list(range(len(plan.series)))
-        done = {s.parameters.get("exam_index") for s in self.store.series_of_study(study.id)}
-        return all(i in done for i in planned)
+        done = self._done_indices(study)
+        return all(i in done for i in _planned_indices(request, plan))
 
     def _close_study(self, study: Study, status: str, reason: str, wall_s: float) -> None:
         try:
