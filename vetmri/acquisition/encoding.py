@@ -26,7 +26,7 @@ from vetmri.errors import UserInputError
 from vetmri.rawdata import AcqFlag, Acquisition, EncodingCounters, SeriesHeader
 from vetmri.simulation.result import SimulatedAcquisition
 
-__all__ = ["DISPLAY_DIRECTION", "EncodingGeometry", "infer_encoding", "to_mrd_acquisitions"]
+__all__ = ["DISPLAY_DIRECTION", "EncodingGeometry", "infer_encoding", "mrd_samples", "to_mrd_acquisitions"]
 
 #: Display direction of each scanner axis (x: right -> left, y: ventral -> dorsal,
 #: z: caudal -> cranial): image columns and rows increase toward the animal's left (+x),
@@ -110,15 +110,16 @@ def _index(k: float, fov: float, centre: int, size: int, what: str) -> int:
     return index
 
 
-def _readout(acq: SimulatedAcquisition, geo: EncodingGeometry, fov_x: float) -> tuple[np.ndarray, int]:
+def _readout(acq: SimulatedAcquisition, read_dir: np.ndarray, fov_x: float) -> tuple[np.ndarray, int]:
     """Samples in increasing k along ``read_dir`` and the index of k = 0.
 
     When k = 0 falls between two samples (an even number of samples centred on the echo,
     pypulseq's usual readout: sample ``i`` at ``(i - n/2 + 1/2) / FOV``), the centre is the
     upper one, ``n // 2``, and the line is resampled by the fraction (band-limited, within
     the readout field of view) so that sample ``i`` lies at ``(i - centre) / FOV`` exactly,
-    as MRD's ``center_sample`` states."""
-    k = acq.k_per_m @ geo.read_dir
+    as MRD's ``center_sample`` states. A readout without samples yet (the layout laid
+    out before the signal) gets its centre only."""
+    k = acq.k_per_m @ np.asarray(read_dir, dtype=float)
     data = acq.samples
     if k.shape[0] > 1 and k[-1] < k[0]:
         k, data = k[::-1], data[:, ::-1]
@@ -135,7 +136,7 @@ def _readout(acq: SimulatedAcquisition, geo: EncodingGeometry, fov_x: float) -> 
     if not 0 <= centre < n:
         raise UserInputError("The readout does not cross the centre of k-space; the simulator reconstructs echoes only.")
     shift = exact - centre
-    if abs(shift) > 1e-3 and n > 1:
+    if abs(shift) > 1e-3 and n > 1 and data.shape[-1] == n:
         data = data @ _resampling(n, centre, round(shift, 4)).T
     return np.ascontiguousarray(data), centre
 
@@ -197,7 +198,7 @@ def to_mrd_acquisitions(readouts: Sequence[SimulatedAcquisition], header: Series
             continue
         c = a.counters
         geo = geometries[c.get("SET", 0)]
-        data, centre_sample = _readout(a, geo, fov_x)
+        data, centre_sample = _readout(a, geo.read_dir, fov_x)
         k_echo = a.k_per_m[int(np.argmin(np.abs(a.k_per_m[:, geo.read_axis])))]
         line = _index(float(k_echo @ geo.phase_dir), fov_y, c1, ny, "phase-encoding")
         partition = _index(float(k_echo @ geo.slice_dir), fov_z, c2, nz, "partition-encoding") if header.is_3d else 0
@@ -217,6 +218,28 @@ def to_mrd_acquisitions(readouts: Sequence[SimulatedAcquisition], header: Series
             slice_dir=tuple(geo.slice_dir), time_stamp_s=stamp, scan_counter=first_scan_counter + number,
         ))
     return _with_first_last_flags(out)
+
+
+def mrd_samples(readout: SimulatedAcquisition, laid_out: Acquisition, fov_x_m: float) -> np.ndarray:
+    """The samples of one simulated readout as MRD stores them, for an acquisition that
+    :func:`to_mrd_acquisitions` laid out before its signal existed.
+
+    Parameters
+    ----------
+    readout : SimulatedAcquisition
+        The readout with its samples.
+    laid_out : Acquisition
+        Its MRD acquisition from the layout (its ``read_dir`` orders the samples).
+    fov_x_m : float
+        The header's encoded readout field of view.
+
+    Returns
+    -------
+    numpy.ndarray
+        (channels, samples), in increasing k along ``read_dir``, resampled so that the
+        layout's ``center_sample`` sits at k = 0.
+    """
+    return _readout(readout, np.asarray(laid_out.read_dir, dtype=float), fov_x_m)[0]
 
 
 def _with_first_last_flags(acqs: list[Acquisition]) -> list[Acquisition]:

@@ -22,7 +22,7 @@ import numpy as np
 from vetmri.acquisition.adjustment_scans import noise_scan
 from vetmri.acquisition.calibration import ScanText, calibrate_chain
 from vetmri.acquisition.contract import Adjustments, Progress, ScanAborted, check_steps
-from vetmri.acquisition.encoding import to_mrd_acquisitions
+from vetmri.acquisition.encoding import mrd_samples, to_mrd_acquisitions
 from vetmri.errors import UserInputError
 from vetmri.rawdata import Acquisition, SeriesHeader, header_from_xml
 from vetmri.scanner.profile import ScannerProfile, load_profile
@@ -219,14 +219,15 @@ class SimulatedBackend:
         ordered = list(noise) + unexcited + planned  # the order the groups arrive in
         layout = to_mrd_acquisitions(ordered, header)  # samples of the series' own readouts still empty
         position = {a.index: len(noise) + i for i, a in enumerate(ordered[len(noise):])}
+        fov_x_m = header.encoded_fov_m[0]
         self._check_abort()
         if noise:
             yield layout[:len(noise)]
         for group in run.groups():
             chosen = [a for a in group if a.index in position]
             self._check_abort()
-            batch = [replace(layout[position[a.index]], data=converted.data)
-                     for a, converted in zip(chosen, to_mrd_acquisitions(chosen, header))]
+            batch = [replace(layout[position[a.index]], data=mrd_samples(a, layout[position[a.index]], fov_x_m))
+                     for a in chosen]
             if batch:
                 yield batch
 
