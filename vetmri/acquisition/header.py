@@ -94,6 +94,7 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
         series_index=index,
         sequence_type=p.sequence,
         region=region,
+        reconstruction=p.reconstruction,
     )
 
 

@@ -29,7 +29,8 @@ _VARIANT_OF_SKULL = {"brachycephalic": "brachycephalic", "dolichocephalic": "dol
 
 
 def phantom_for_exam(species: str, region: str, weight_kg: float, *, skull: str | None = None,
-                     phantom: str | Path | None = None, lesions: bool = False) -> Phantom:
+                     phantom: str | Path | None = None, lesions: bool = False,
+                     texture: bool = False) -> Phantom:
     """The phantom of a patient, scaled to its weight (and skull type).
 
     Parameters
@@ -42,6 +43,8 @@ def phantom_for_exam(species: str, region: str, weight_kg: float, *, skull: str 
     phantom : str or Path, optional
         A shipped phantom name or a phantom file to use instead of the mapping (it is
         scaled to the weight when its weight range allows, else used as drawn).
+    lesions, texture : bool
+        Draw the optional lesions; switch on the procedural detail (realistic phantoms).
 
     Raises
     ------
@@ -53,7 +56,7 @@ def phantom_for_exam(species: str, region: str, weight_kg: float, *, skull: str 
         loaded = load_phantom(phantom)
         low, high = loaded.weight_range_kg
         weight = weight_kg if low <= weight_kg <= high and low < high else None
-        return scale_phantom(loaded, weight_kg=weight, lesions=lesions)
+        return scale_phantom(loaded, weight_kg=weight, lesions=lesions, texture=texture)
     name = PHANTOM_FOR_REGION.get((species, region))
     if name is None:
         known = ", ".join(f"{s} {r.replace('_', ' ')}" for s, r in PHANTOM_FOR_REGION)
@@ -65,4 +68,4 @@ def phantom_for_exam(species: str, region: str, weight_kg: float, *, skull: str 
     variant = _VARIANT_OF_SKULL.get(skull or "")
     if variant is not None and variant not in {v.name for v in loaded.variants}:
         variant = None
-    return scale_phantom(loaded, weight_kg=weight_kg, variant=variant, lesions=lesions)
+    return scale_phantom(loaded, weight_kg=weight_kg, variant=variant, lesions=lesions, texture=texture)

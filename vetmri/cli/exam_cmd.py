@@ -35,6 +35,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="override a series parameter (every series, or series INDEX only); repeatable")
     parser.add_argument("--acceleration", metavar="R", help="undersample every series' phase encoding R-fold (compressed sensing)")
     parser.add_argument("--max-exam-min", metavar="MIN", help="anaesthesia budget of the exam")
+    parser.add_argument("--variant", default="standard", metavar="standard|quick",
+                        help="protocol variant: quick = at most half the scan time, with the reconstruction that suits it")
     parser.add_argument("--send", metavar="NODE", help="send each series to this PACS node of the settings as it is written")
     parser.add_argument("--position", metavar="POSITION",
                         help="the animal on the bed, e.g. 'sternal head first' or 'left lateral tail first'")
@@ -81,7 +83,7 @@ def _request(args: argparse.Namespace, pet_id: str, region: str):
         acceleration=_number(args.acceleration, "--acceleration", low=1, high=8), send_to=args.send,
         position=(args.position or "").strip().lower(), operator=args.operator,
         max_exam_min=_number(args.max_exam_min, "--max-exam-min", low=1, high=600), phantom=args.phantom,
-        conditions=simulated_conditions(args, None), training=bool(args.demo),
+        conditions=simulated_conditions(args, None), training=bool(args.demo), variant=args.variant,
     )
 
 

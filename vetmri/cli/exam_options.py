@@ -45,6 +45,9 @@ def add_plan_arguments(parser: argparse.ArgumentParser, *, verb: str | None = No
                         "(the same as --set acceleration=R)")
     parser.add_argument("--max-exam-min", type=float, metavar="MIN", help="anaesthesia budget of the exam")
     parser.add_argument("--max-series-min", type=float, metavar="MIN", help="time budget of one series")
+    parser.add_argument("--variant", default="standard", metavar="standard|quick",
+                        help="protocol variant: quick = at most half the scan time (fewer averages, undersampling) "
+                        "with the reconstruction that suits it")
     if verb is None:
         return
     which = parser.add_mutually_exclusive_group()
@@ -107,7 +110,8 @@ def plan_from_arguments(args: argparse.Namespace, profile: Any = None) -> Any:
         overrides.append(from_flag)
     return plan_exam(args.species, parse_weight_kg(args.weight), args.region, breed=args.breed, skull=args.skull,
                      overrides=overrides, max_exam_min=getattr(args, "max_exam_min", None),
-                     max_series_min=getattr(args, "max_series_min", None), profile=profile)
+                     max_series_min=getattr(args, "max_series_min", None), profile=profile,
+                     variant=getattr(args, "variant", "standard"))
 
 
 def simulated_backend(args: argparse.Namespace, plan: Any, profile: Any) -> Any:

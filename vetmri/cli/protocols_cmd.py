@@ -69,6 +69,12 @@ def _show(args: argparse.Namespace) -> int:
     print(f"total {data['total_time_s'] / 60:.1f} min of a {data['budget']['max_exam_min']:g} min budget; "
           "SNR is predicted/target: doubling the averages gives x1.41 SNR for x2 time, halving "
           "the pixel size costs x4 SNR.")
+    print(f"variant {data['variant']}; predicted quality (SSIM against the noise-free image, CNR of a 2 mm lesion):")
+    for i, s in enumerate(data["series"]):
+        q = s.get("quality")
+        if q:
+            print(f"  {i} {s['name']}: SSIM {q['ssim']:.3f}, lesion CNR {q['lesion_cnr']:.1f}, "
+                  f"R {s['acceleration']:g}, reconstruction {s['reconstruction']}")
     for s in data["series"]:
         for a in s["adjustments"]:
             print(f"adjusted: {s['name']}: {a['parameter']} {a['from']} -> {a['to']} ({a['reason']})")

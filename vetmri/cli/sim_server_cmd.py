@@ -23,6 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "Ctrl-C stops it.",
     )
     add_patient_arguments(parser)
+    parser.add_argument("--variant", default="standard", metavar="standard|quick",
+                        help="protocol variant of the planned exam: quick = at most half the scan time")
     add_simulator_arguments(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     parser.add_argument("--port", type=int, default=9002, help="port to listen on (0: any free port; default 9002)")

@@ -68,6 +68,9 @@ class ExamRequest:
         Simulated scanner: the magnet, noise and patient motion (``coil`` comes from the plan).
     training : bool
         A demonstration or teaching exam (never a real patient).
+    variant : {"standard", "quick"}
+        The protocol variant (quick: fewer averages or undersampling, with the
+        reconstruction that suits it; :mod:`vetmri.protocols.quick`).
     """
 
     pet_id: str
@@ -82,8 +85,12 @@ class ExamRequest:
     phantom: str | None = None
     conditions: SimulatedConditions = field(default_factory=SimulatedConditions)
     training: bool = False
+    variant: str = "standard"
 
     def __post_init__(self) -> None:
+        from vetmri.protocols.quick import check_variant
+
+        check_variant(self.variant)
         if self.position and self.position not in POSITIONS:
             raise UserInputError(f"The position {self.position!r} is not one of: {', '.join(POSITIONS)}.")
         if self.acceleration is not None and not 1.0 <= self.acceleration <= 8.0:

@@ -89,10 +89,11 @@ def plan_for_request(request: ExamRequest, species: str, weight_kg: float | None
         raise UserInputError("The pet has no recorded weight; weigh it and record the weight first (the protocol depends on it).")
     try:
         plan = plan_exam(species, weight_kg, request.region, breed=breed or None, overrides=request.parsed_overrides(),
+                         variant=request.variant,
                          max_exam_min=request.max_exam_min, profile=profile)
     except UserInputError as exc:
         if breed and "breed" in str(exc).lower():  # a breed the table does not know plans as the default skull
-            plan = plan_exam(species, weight_kg, request.region, overrides=request.parsed_overrides(),
+            plan = plan_exam(species, weight_kg, request.region, overrides=request.parsed_overrides(), variant=request.variant,
                              max_exam_min=request.max_exam_min, profile=profile)
         else:
             raise

@@ -79,6 +79,11 @@ class SeriesParameters:
         Extra phase-encoding field of view as a fraction of ``fov_m[0]`` (0.25 = 25 % more
         lines at the same pixel size), acquired so tissue outside the FOV does not fold
         into the image, and cropped by the reconstruction.
+    reconstruction : str
+        What the reconstruction must add for this series to reach its quality: ``""``
+        (the standard: inverse FFT, or compressed sensing when undersampled), ``"nlm"``
+        (non-local-means denoising), ``"cs"`` or ``"cs+nlm"``. The quick variant sets it;
+        the raw header records it, so a plain ``vetmri recon`` applies it.
     """
 
     name: str
@@ -107,6 +112,7 @@ class SeriesParameters:
     target_snr: float
     contrast_agent: bool
     phase_oversampling: float = 0.0
+    reconstruction: str = ""
 
     @property
     def encoded_rows(self) -> int:
@@ -196,6 +202,7 @@ class SeriesPlan:
     gradients: GradientDemand
     violations: tuple[Violation, ...]
     adjustments: tuple[Adjustment, ...]
+    quality: Any = None
 
     @property
     def feasible(self) -> bool:
@@ -240,6 +247,8 @@ class SeriesPlan:
             "ordering": p.ordering,
             "slice_gap_mm": mm(p.slice_gap_m),
             "phase_oversampling": round(p.phase_oversampling, 4),
+            "reconstruction": p.reconstruction or "standard",
+            "quality": None if self.quality is None else self.quality.to_dict(),
             "encoded_matrix": [p.encoded_rows, p.matrix[1]],
             "slice_order": p.slice_order,
             "axes": {"read": p.read_axis, "phase": p.phase_axis, "slice": p.slice_axis},
@@ -277,6 +286,7 @@ class ExamPlan:
     warnings: tuple[str, ...]
     max_series_s: float
     max_exam_s: float
+    variant: str = "standard"
 
     @property
     def total_time_s(self) -> float:
@@ -297,6 +307,7 @@ class ExamPlan:
             "skull_type": self.skull_type,
             "coil": self.coil,
             "total_time_s": round(self.total_time_s, 1),
+            "variant": self.variant,
             "budget": {"max_series_min": self.max_series_s / 60, "max_exam_min": self.max_exam_s / 60},
             "warnings": list(self.warnings),
             "series": [s.to_dict() for s in self.series],

@@ -20,6 +20,8 @@ from vetmri.protocols.geometry import AnimalGeometry, initial_parameters
 from vetmri.protocols.library import SKULL_TYPES, Budget, ProtocolLibrary, SpeciesProtocol, load_library
 from vetmri.protocols.overrides import Override, resolve_overrides
 from vetmri.protocols.plan import Adjustment, ExamPlan, SeriesParameters, SeriesPlan
+from vetmri.protocols.quality import predict_quality
+from vetmri.protocols.quick import check_variant, quick_exam
 from vetmri.protocols.series_planner import SeriesContext, plan_series, with_averages
 from vetmri.protocols.coverage import AXES, signal_cover_m
 from vetmri.protocols.species import normalise_species_name
@@ -138,7 +140,7 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
               skull: str | None = None, overrides: Sequence[Override] = (),
               max_exam_min: float | None = None, max_series_min: float | None = None,
               profile: ScannerProfile | None = None, library: ProtocolLibrary | None = None,
-              series_keys: Sequence[str] | None = None) -> ExamPlan:
+              series_keys: Sequence[str] | None = None, variant: str = "standard") -> ExamPlan:
     """Plan the series of an exam for one animal and region.
 
     Parameters
@@ -156,6 +158,10 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
     series_keys : sequence of str, optional
         The series templates to plan, in this order, instead of the region's own list
         (the operator added, removed or reordered series).
+    variant : {"standard", "quick"}
+        ``quick``: the same series in at most half the time, with fewer averages or
+        undersampling and the reconstruction that suits it (:mod:`~vetmri.protocols.quick`).
+        Every series carries its predicted quality (:mod:`~vetmri.protocols.quality`).
 
     Raises
     ------
@@ -163,6 +169,7 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
         Unknown species or region, implausible weight, an animal that does not fit, or an
         override that cannot be honoured; one sentence saying what to do.
     """
+    check_variant(variant)
     library = library or load_library()
     profile = profile or load_profile()
     protocol = library.protocol(species)
@@ -187,6 +194,7 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
                                    library.geometry.coverage) for axis in AXES}
     plans: list[SeriesPlan] = []
     free: list[bool] = []
+    replanners = []
     for template, values in zip(templates, per_series):
         params, notes = initial_parameters(template, animal, library.geometry)
         warnings.extend(notes)
@@ -220,10 +228,14 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
         warnings.extend(notes)
         plans.append(base)
         free.append(not fixed)
+        replanners.append(lambda q, ctx=ctx, values=values: plan_series(q, frozenset(values), ctx))
     plans = _fit_exam_budget(plans, free, budget, warnings)
+    plans = [replace(s, quality=predict_quality(s, library.tissues)) for s in plans]
+    if variant == "quick":
+        plans = quick_exam(plans, replanners, library.tissues)
     return ExamPlan(
         species=protocol.species.name, weight_kg=float(weight_kg), size_class=size_class.name,
         region=the_region.name, breed=breed, skull_type=skull_type, coil=coil.name,
         series=tuple(plans), warnings=tuple(warnings),
-        max_series_s=budget.max_series_s, max_exam_s=budget.max_exam_s,
+        max_series_s=budget.max_series_s, max_exam_s=budget.max_exam_s, variant=variant,
     )

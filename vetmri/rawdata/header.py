@@ -32,6 +32,7 @@ USER_PARAMETERS = {
     "series_index": "vetmri.seriesIndex",
     "acceleration_factor": "vetmri.accelerationFactor",
     "region": "vetmri.bodyRegion",
+    "reconstruction": "vetmri.reconstruction",
 }
 
 Triple = tuple[float, float, float]
@@ -111,6 +112,9 @@ class SeriesHeader:
     region : str
         The protocols' body region the series was planned for (``"brain"``,
         ``"cervical_spine"``), empty when unknown (a foreign sequence).
+    reconstruction : str
+        What the series' protocol variant needs from the reconstruction (``"nlm"``,
+        ``"cs"``, ``"cs+nlm"``; empty: the standard reconstruction).
     """
 
     encoded_matrix: tuple[int, int, int]
@@ -140,6 +144,7 @@ class SeriesHeader:
     series_index: int = 0
     sequence_type: str = ""
     region: str = ""
+    reconstruction: str = ""
 
     def __post_init__(self) -> None:
         if not self.echo_times_s and self.te_s:
@@ -199,6 +204,8 @@ def header_to_xml(header: SeriesHeader) -> str:
     strings = {"species": header.species, "sampling_pattern": header.sampling_pattern}
     if header.region:
         strings["region"] = header.region
+    if header.reconstruction:
+        strings["reconstruction"] = header.reconstruction
     doubles = {"slice_spacing_m": _mm(header.slice_spacing_m)}
     if header.bandwidth_per_pixel_hz is not None:
         doubles["bandwidth_per_pixel_hz"] = header.bandwidth_per_pixel_hz
@@ -319,6 +326,7 @@ def header_from_xml(xml: str | bytes, *, source: str = "the MRD header") -> Seri
         series_index=int(user.get(USER_PARAMETERS["series_index"], (measurement.initialSeriesNumber or 0) if measurement else 0)),
         sequence_type=(seq.sequence_type or "") if seq else "",
         region=str(user.get(USER_PARAMETERS["region"], "")),
+        reconstruction=str(user.get(USER_PARAMETERS["reconstruction"], "")),
     )
 
 

@@ -42,7 +42,7 @@ _log = logging.getLogger(__name__)
 METHODS = ("auto", "fft", "cs")
 CS_REGULARISERS = ("tv", "wavelet")
 COIL_COMBINES = ("adaptive", "rss")
-DENOISERS = ("none", "nlm", "tv")
+DENOISERS = ("auto", "none", "nlm", "tv")
 
 Progress = Callable[[str, float], None]
 
@@ -55,8 +55,10 @@ class ReconOptions:
     ----------
     method : "auto", "fft" or "cs"
         ``auto`` uses compressed sensing when phase encodes are missing.
-    denoise : "none", "nlm" or "tv"
-        Denoise the complex image (noise level from the noise scan).
+    denoise : "auto", "none", "nlm" or "tv"
+        Denoise the complex image (noise level from the noise scan); ``auto`` does what the
+        raw header's ``reconstruction`` asks for (non-local means for a quick series planned
+        with it), else nothing.
     coil_combine : "adaptive" or "rss"
     prewhiten, drift_correction, remove_oversampling, average, partial_fourier : bool
     partial_fourier_method : "pocs" or "homodyne"
@@ -70,7 +72,7 @@ class ReconOptions:
     """
 
     method: str = "auto"
-    denoise: str = "none"
+    denoise: str = "auto"
     coil_combine: str = "adaptive"
     prewhiten: bool = True
     drift_correction: bool = True
@@ -125,6 +127,7 @@ def reconstruct_raw(series: RawSeries, options: ReconOptions = ReconOptions(), o
 def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress | None) -> SeriesImages:
     report = on_progress or (lambda _s, _f: None)
     header = series.header
+    options = resolve_auto_options(options, header)
     steps: list[str] = []
     details: dict[str, Any] = {}
     lines = stack_readouts(a for a in series.acquisitions if a.is_imaging)
@@ -195,6 +198,17 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
         ))
     report("done", 1.0)
     return SeriesImages(group=series.group, header=header, volumes=tuple(volumes), steps=tuple(steps), method=method_used, noise_sigma=sigma, details=details)
+
+
+def resolve_auto_options(options: ReconOptions, header: SeriesHeader) -> ReconOptions:
+    """The options with ``denoise="auto"`` (and ``method="auto"``) settled by what the
+    header's ``reconstruction`` (the protocol variant's) asks for."""
+    wanted = set(header.reconstruction.split("+")) if header.reconstruction else set()
+    if options.denoise == "auto":
+        options = replace(options, denoise="nlm" if "nlm" in wanted else "none")
+    if options.method == "auto" and "cs" in wanted:
+        options = replace(options, method="cs")
+    return options
 
 
 def _slices_with_data(kspace: KSpace, header: SeriesHeader, details: dict[str, Any]) -> tuple[KSpace, list[int] | None]:

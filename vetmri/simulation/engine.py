@@ -39,6 +39,7 @@ from vetmri.simulation.sequence_parameters import SequenceParameters, sequence_p
 from vetmri.simulation.slice_groups import GroupPlan, derive_counters, plan_groups, slab_of, slab_quadrature
 from vetmri.simulation.spoiling import unspoiled_note
 from vetmri.simulation.synthesis import GroupSamples, synthesise_group
+from vetmri.simulation.texture import RELAXATION_CLIP, heterogeneity_fields
 from vetmri.simulation.workers import available_cores, group_pool
 
 __all__ = ["NOISE_STD_PER_SQRT_S", "SequenceRun", "iter_sequence", "prepare_sequence", "simulate_sequence"]
@@ -385,11 +386,25 @@ class _GroupPhysics:
         drift_hz = profile.magnet.drift_hz_per_k * options.magnet_temperature_change_k
         coil_radius = (coil.inner_diameter_m if coil else 0.24) / 2
         nodes = b1_nodes(run.phantom, coil_radius, options)
-        repeat = len(nodes)
+        h = run.phantom.heterogeneity
+        # relaxation nodes of a textured phantom: T1 and T2 scaled by 1 + h r at r = +-clip,
+        # interpolated linearly per voxel by the relaxation field (texture.py)
+        relax = np.array([-RELAXATION_CLIP, RELAXATION_CLIP]) if h > 0 else np.zeros(1)
+        per_tissue = len(nodes) * len(relax)
         class_weights = None
-        if repeat > 1:
-            def class_weights(points):
-                return np.tile(b1_hat_weights(b1_scale_map(points, coil_radius, options), nodes), (len(tissues), 1, 1, 1))
+        if per_tissue > 1:
+            texture = run.phantom.texture
+
+            def class_weights(axes):
+                shape = tuple(len(a) for a in axes)
+                weights = np.ones((len(nodes), len(relax), *shape), dtype=np.float32)
+                if len(nodes) > 1:
+                    points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)
+                    weights *= b1_hat_weights(b1_scale_map(points, coil_radius, options), nodes)[:, None]
+                if h > 0:
+                    pd_factor, field = heterogeneity_fields(texture, axes)
+                    weights *= (b1_hat_weights(field, relax) * pd_factor[None])[None]
+                return np.tile(weights.reshape(per_tissue, *shape), (len(tissues), 1, 1, 1))
         signal_scale = coil_signal_factor(coil)
 
         def sensitivity(points):
@@ -398,14 +413,16 @@ class _GroupPhysics:
         def b0(points):
             return b0_offset_hz(points, profile, options)
 
+        repeat = per_tissue
+        scale = np.tile(1.0 + h * relax, len(tissues) * len(nodes))  # classes: tissue, B1 node, relaxation node
         return cls(
             names=tuple(t.name for t in tissues for _ in range(repeat)),
             pd=np.repeat([t.pd for t in tissues], repeat),
-            t1=np.repeat([t.t1_s for t in tissues], repeat),
-            t2=np.repeat([t.t2_s for t in tissues], repeat),
+            t1=np.repeat([t.t1_s for t in tissues], repeat) * scale,
+            t2=np.repeat([t.t2_s for t in tissues], repeat) * scale,
             t2p=np.repeat([t.t2prime_s for t in tissues], repeat),
             offset=np.repeat([t.chemical_shift_ppm * 1e-6 * larmor for t in tissues], repeat) + drift_hz,
-            b1=np.tile(nodes, len(tissues)),
+            b1=np.tile(np.repeat(nodes, len(relax)), len(tissues)),
             sensitivity=sensitivity, b0=b0, class_weights=class_weights,
         )
 

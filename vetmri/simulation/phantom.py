@@ -20,6 +20,7 @@ import numpy as np
 
 from vetmri.errors import UserInputError
 from vetmri.resources import data_folder
+from vetmri.simulation.texture import PATTERN_KINDS, Pattern, TextureSettings
 from vetmri.tissues import Tissue, TissueLibrary, load_tissue_library, read_tissue_values
 from vetmri.tomlfields import TomlTable, read_toml_file
 
@@ -59,6 +60,8 @@ class Shape:
         What the shape is made of.
     lesion : bool
         Part of an optional lesion (drawn only when lesions are asked for).
+    pattern : Pattern or None
+        Procedural detail carved into the shape (drawn only on a textured phantom).
     """
 
     name: str
@@ -68,6 +71,7 @@ class Shape:
     rotation: np.ndarray
     tissue: Tissue
     lesion: bool = False
+    pattern: Pattern | None = None
 
     def to_local(self, points_m: np.ndarray) -> np.ndarray:
         """Scanner-frame points (..., 3) -> coordinates in units of the semi-axes (..., 3)."""
@@ -102,6 +106,11 @@ class Phantom:
         Weights the phantom may be scaled to.
     scale_factor : float
         Linear factor already applied (1 for the file as written).
+    texture : TextureSettings or None
+        The file's ``[texture]`` table (heterogeneity and the seed of its patterns).
+    textured : bool
+        Patterns and heterogeneity switched on (:func:`scale_phantom` ``texture=True``);
+        off, the phantom is piecewise constant as its shapes are written.
     """
 
     name: str
@@ -118,13 +127,26 @@ class Phantom:
     scale_factor: float = 1.0
     weight_kg: float | None = None
     variant: str | None = None
+    texture: TextureSettings | None = None
+    textured: bool = False
 
     def tissues(self) -> tuple[Tissue, ...]:
-        """Distinct tissues of the shapes, in order of first use."""
+        """Distinct tissues of the shapes (and, textured, of their patterns), in order of first use."""
         seen: dict[str, Tissue] = {}
         for shape in self.shapes:
             seen.setdefault(shape.tissue.name, shape.tissue)
+            if self.textured and shape.pattern is not None:
+                seen.setdefault(shape.pattern.tissue.name, shape.pattern.tissue)
         return tuple(seen.values())
+
+    @property
+    def heterogeneity(self) -> float:
+        """Relative std of PD and T1/T2 within a tissue that applies (0 unless textured)."""
+        return self.texture.heterogeneity if (self.textured and self.texture is not None) else 0.0
+
+    def lesions(self) -> tuple[Shape, ...]:
+        """The lesion shapes present (ground truth: centre, semi-axes, tissue)."""
+        return tuple(s for s in self.shapes if s.lesion)
 
     def extent_m(self) -> tuple[np.ndarray, np.ndarray]:
         """Axis-aligned bounding box of all shapes (lower, upper), metres."""
@@ -147,7 +169,41 @@ def _positive_triplet(t: TomlTable, key: str) -> np.ndarray:
     return np.array(values) * 1e-3
 
 
-def _parse_shape(t: TomlTable, index: int, library: TissueLibrary) -> Shape:
+def _library_tissue(t: TomlTable, library: TissueLibrary) -> Tissue:
+    tissue_name = t.string("tissue")
+    try:
+        return library.get(tissue_name)
+    except KeyError:
+        raise t.error(
+            "tissue", f"names {tissue_name!r}, which is not in the tissue library ({', '.join(library.names())})"
+        ) from None
+
+
+def _parse_pattern(t: TomlTable, library: TissueLibrary, seed: int, index: int) -> Pattern:
+    kind = t.string("kind", choices=PATTERN_KINDS)
+    tissue = _library_tissue(t, library)
+    wavelength = t.number("wavelength_mm", minimum=0.2, maximum=100.0) * 1e-3
+    fraction = t.number("fraction", minimum=0.0, exclusive_minimum=True, maximum=0.6)
+    depth = t.number("depth_mm", default=None, minimum=0.0, exclusive_minimum=True) if "depth_mm" in t else None
+    t.reject_unknown_keys()
+    return Pattern(kind, tissue, wavelength, fraction, None if depth is None else depth * 1e-3,
+                   seed=int(np.random.SeedSequence([seed, 100 + index]).generate_state(1)[0]))
+
+
+def _parse_texture(top: TomlTable) -> TextureSettings | None:
+    if "texture" not in top:
+        return None
+    t = top.table("texture")
+    settings = TextureSettings(
+        seed=int(t.integer("seed", default=0)),
+        heterogeneity=t.number("heterogeneity", default=0.0, minimum=0.0, maximum=0.2),
+        correlation_m=t.number("correlation_mm", default=2.0, minimum=0.2, maximum=100.0) * 1e-3,
+    )
+    t.reject_unknown_keys()
+    return settings
+
+
+def _parse_shape(t: TomlTable, index: int, library: TissueLibrary, seed: int = 0) -> Shape:
     kind = t.string("type", choices=SHAPE_KINDS)
     name = t.string("name", default=f"shape {index + 1}")
     centre = np.array(t.number_list("centre_mm", length=3)) * 1e-3
@@ -170,20 +226,15 @@ def _parse_shape(t: TomlTable, index: int, library: TissueLibrary) -> Shape:
     if has_tissue == has_props:
         raise t.error("tissue", "or a [properties] table (exactly one of the two) must say what the shape is made of")
     if has_tissue:
-        tissue_name = t.string("tissue")
-        try:
-            tissue = library.get(tissue_name)
-        except KeyError:
-            raise t.error(
-                "tissue", f"names {tissue_name!r}, which is not in the tissue library ({', '.join(library.names())})"
-            ) from None
+        tissue = _library_tissue(t, library)
     else:
         props = t.table("properties")
         tissue = read_tissue_values(props, f"{name}:custom")
         props.reject_unknown_keys()
     lesion = t.boolean("lesion", default=False)
+    pattern = _parse_pattern(t.table("pattern"), library, seed, index) if "pattern" in t else None
     t.reject_unknown_keys()
-    return Shape(name, kind, centre, semi, rotation, tissue, lesion)
+    return Shape(name, kind, centre, semi, rotation, tissue, lesion, pattern)
 
 
 def _parse(top: TomlTable, path: Path | None, library: TissueLibrary) -> Phantom:
@@ -211,11 +262,13 @@ def _parse(top: TomlTable, path: Path | None, library: TissueLibrary) -> Phantom
             raise vt.error("scale", f"must hold three factors between 0.2 and 5, not {list(scale)}")
         variants.append(PhantomVariant(vname, tuple(scale), vt.string("description", default="", allow_empty=True)))
         vt.reject_unknown_keys()
-    shapes = tuple(_parse_shape(t, i, library) for i, t in enumerate(top.table_array("shapes")))
+    texture = _parse_texture(top)
+    seed = texture.seed if texture is not None else 0
+    shapes = tuple(_parse_shape(t, i, library, seed) for i, t in enumerate(top.table_array("shapes")))
     if not shapes:
         raise top.error("shapes", "must list at least one shape ([[shapes]])")
     top.reject_unknown_keys()
-    return Phantom(**phantom_meta, variants=tuple(variants), shapes=shapes, path=path)
+    return Phantom(**phantom_meta, variants=tuple(variants), shapes=shapes, path=path, texture=texture)
 
 
 def list_phantoms() -> tuple[str, ...]:
@@ -269,12 +322,15 @@ def scale_phantom(
     weight_kg: float | None = None,
     variant: str | None = None,
     lesions: bool = False,
+    texture: bool = False,
 ) -> Phantom:
     """The phantom sized for a patient.
 
     Positions and sizes scale by ``(weight_kg / reference_weight_kg) ** scale_exponent``
     about the isocentre, then by the variant's per-axis factors. Lesion shapes are kept only
-    when ``lesions`` is true.
+    when ``lesions`` is true. ``texture`` switches on the file's procedural detail (the
+    shapes' patterns and the ``[texture]`` heterogeneity, :mod:`~vetmri.simulation.texture`);
+    off, the phantom stays piecewise constant (what the signal-equation tests compare with).
 
     Raises
     ------
@@ -311,5 +367,5 @@ def scale_phantom(
         if lesions or not s.lesion
     )
     return replace(
-        phantom, shapes=shapes, scale_factor=factor, weight_kg=weight_kg, variant=variant
+        phantom, shapes=shapes, scale_factor=factor, weight_kg=weight_kg, variant=variant, textured=texture
     )

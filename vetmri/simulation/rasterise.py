@@ -3,7 +3,8 @@
 Grids are given by their axis coordinates (scanner frame, metres), so callers choose a grid
 at least twice as fine as the reconstruction's and never hand the reconstruction grid
 itself to the signal synthesis (the inverse crime). Each shape is tested only inside its
-bounding box; later shapes overwrite earlier ones (painter's order).
+bounding box; later shapes overwrite earlier ones (painter's order). On a textured phantom
+each shape's pattern (:mod:`~vetmri.simulation.texture`) is painted with the shape.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 
 from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.shapes import shape_contains_grid
+from vetmri.simulation.texture import pattern_mask
 from vetmri.tissues import Tissue
 
 __all__ = ["NO_TISSUE", "supersampled_axis", "tissue_fractions", "tissue_labels"]
@@ -52,7 +54,11 @@ def tissue_labels(
         if sx.start >= sx.stop or sy.start >= sy.stop or sz.start >= sz.stop:
             continue
         inside = shape_contains_grid(shape, x_m[sx], y_m[sy], z_m[sz])
-        labels[sx, sy, sz][inside] = index[shape.tissue.name]
+        block = labels[sx, sy, sz]
+        block[inside] = index[shape.tissue.name]
+        if phantom.textured and shape.pattern is not None:
+            carved = pattern_mask(shape.pattern, shape, (x_m[sx], y_m[sy], z_m[sz]), inside)
+            block[carved] = index[shape.pattern.tissue.name]
     return labels, tissues
 
 

@@ -337,9 +337,10 @@ def synthesise_group(
     b0_hz : callable points (..., 3) -> (...)
     tolerance : float
         Relative accuracy of the low-rank factorisations (:mod:`~vetmri.simulation.lowrank`).
-    class_weights : callable points (n_x, n_y, n_z, 3) -> (C, n_x, n_y, n_z), optional
-        A spatial weight of each class (the B1 hat functions of a class expanded over B1
-        nodes), multiplied into its image.
+    class_weights : callable axes (x_m, y_m, z_m) -> (C, n_x, n_y, n_z), optional
+        A spatial weight of each class on the grid's axes (the B1 hat functions of a class
+        expanded over B1 nodes, the heterogeneity of a textured phantom), multiplied into
+        its image.
     fft_workers : int
         Threads of each FFT.
 
@@ -352,7 +353,7 @@ def synthesise_group(
     if class_weights is not None:
         from dataclasses import replace
 
-        grid = replace(grid, class_images=(grid.class_images * class_weights(grid.positions())).astype(np.float32))
+        grid = replace(grid, class_images=(grid.class_images * class_weights(grid.axes_m)).astype(np.float32))
     return transform_grid(grid, samples, readout_axis=readout_axis, tolerance=tolerance, workers=fft_workers)
 
 

@@ -1,0 +1,143 @@
+"""Measured image quality of a planned series on the simulated scanner: SSIM, NRMSE and the
+CNR of every lesion of a textured phantom, against the noise-free, fully sampled
+simulation of the same series and phantom (what the quality model of
+:mod:`vetmri.protocols.quality` is calibrated on and checked against).
+
+The series is simulated as its one central slice (``slices=1``: the shipped phantoms put
+their small lesions there), through the real chain: the simulated scanner with its default
+effects, the raw MRD file, the calibration and ``reconstruct_series`` with the
+reconstruction the raw header asks for.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from vetmri.acquisition.phantoms import phantom_for_exam
+from vetmri.acquisition.runner import run_exam
+from vetmri.acquisition.simulated import SimulatedBackend, SimulatedConditions
+from vetmri.protocols.overrides import parse_override
+from vetmri.protocols.planner import plan_exam
+from vetmri.recon.pipeline import ReconOptions, reconstruct_series
+
+__all__ = ["LesionScore", "SeriesQuality", "measure_quality", "score_image"]
+
+
+@dataclass(frozen=True)
+class LesionScore:
+    """CNR of one lesion: (mean in the lesion - mean of the ring around it) / the std of
+    the image's error (image - noise-free image) in that ring."""
+
+    name: str
+    diameter_m: float
+    cnr: float
+    truth_contrast: float
+
+
+@dataclass(frozen=True)
+class SeriesQuality:
+    """One series measured: its plan (variant), the metrics and the images."""
+
+    variant: str
+    name: str
+    scan_time_s: float
+    ssim: float
+    nrmse: float
+    lesions: tuple[LesionScore, ...]
+    predicted_ssim: float
+    predicted_cnr: float
+    image: np.ndarray
+    truth: np.ndarray
+
+
+def _pixel_positions(geometry, shape) -> np.ndarray:
+    """Scanner positions (rows, cols, 3) of the pixel centres of an image (DICOM convention:
+    the row direction runs along a row, i.e. with the column index)."""
+    rows, cols = shape
+    dr, dc = geometry.pixel_spacing_m
+    r = np.arange(rows)[:, None, None] * dr * np.asarray(geometry.column_direction)
+    c = np.arange(cols)[None, :, None] * dc * np.asarray(geometry.row_direction)
+    return np.asarray(geometry.position_m) + r + c
+
+
+def _lesion_rois(lesion, geometry, shape):
+    """Masks of a lesion and of the ring around it (1.5-4 mm outside it), or None when the
+    lesion's centre is outside the slice."""
+    positions = _pixel_positions(geometry, shape)
+    normal = np.asarray(geometry.normal)
+    if abs(float(np.dot(lesion.centre_m - np.asarray(geometry.center_m), normal))) > geometry.slice_thickness_m / 2:
+        return None
+    offset = positions - lesion.centre_m
+    d = np.linalg.norm(offset - np.einsum("rci,i->rc", offset, normal)[..., None] * normal, axis=-1)
+    radius = float(lesion.semi_axes_m.max())
+    inner = d <= max(radius, 0.5 * min(geometry.pixel_spacing_m))
+    ring = (d > radius + 1.5e-3) & (d <= radius + 4e-3)
+    return inner, ring
+
+
+def score_image(image: np.ndarray, truth: np.ndarray, geometry, phantom) -> tuple[float, float, tuple[LesionScore, ...]]:
+    """SSIM, NRMSE and the lesion CNRs of a magnitude image against the noise-free one
+    (intensity fitted by least squares first, data range = the truth's maximum)."""
+    from skimage.metrics import structural_similarity
+
+    scale = float(np.vdot(truth, image).real / max(np.vdot(image, image).real, 1e-30))
+    fitted = image * scale
+    ssim = float(structural_similarity(truth, fitted, data_range=float(truth.max())))
+    nrmse = float(np.linalg.norm(fitted - truth) / np.linalg.norm(truth))
+    scores = []
+    for lesion in phantom.lesions():
+        rois = _lesion_rois(lesion, geometry, truth.shape)
+        if rois is None or not rois[0].any() or not rois[1].any():
+            continue
+        inner, ring = rois
+        contrast = float(truth[inner].mean() - truth[ring].mean())
+        noise = float(np.std((fitted - truth)[ring]))
+        cnr = abs(float(fitted[inner].mean() - fitted[ring].mean())) / max(noise, 1e-12)
+        scores.append(LesionScore(lesion.name, 2 * float(lesion.semi_axes_m.max()), cnr,
+                                  contrast / max(float(truth[ring].mean()), 1e-12)))
+    return ssim, nrmse, tuple(scores)
+
+
+def _run(plan, index: int, phantom, conditions: SimulatedConditions, options: ReconOptions, folder: Path) -> tuple:
+    out = folder / f"{plan.variant}_{int(conditions.noise)}_{index}.h5"
+    run = run_exam(plan, SimulatedBackend(phantom, conditions=conditions), out, series=[index])
+    images = reconstruct_series(out, run.series[0].group, options)
+    return images.volumes[0].magnitude[0], images.volumes[0].geometry[0]
+
+
+def measure_quality(species: str, weight_kg: float, region: str, series_index: int, *,
+                    variants: tuple[str, ...] = ("standard", "quick"), seed: int = 1) -> list[SeriesQuality]:
+    """Simulate one series of the standard and quick plans (central slice) and score each
+    against the noise-free, fully sampled standard series of the same textured phantom."""
+    slices = [parse_override("slices=1", series_index)]
+    standard = plan_exam(species, weight_kg, region)
+    phantom = phantom_for_exam(standard.species, standard.region, weight_kg, skull=standard.skull_type,
+                               lesions=True, texture=True)
+    truth_plan = plan_exam(species, weight_kg, region, overrides=slices + [parse_override("averages=1", series_index)])
+    base = SimulatedConditions(coil=standard.coil, seed=seed)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        truth, geometry = _run(truth_plan, series_index, phantom,
+                             SimulatedConditions(coil=standard.coil, seed=seed, noise=False), ReconOptions(denoise="none"),
+                             folder)
+        for variant in variants:
+            full = plan_exam(species, weight_kg, region, variant=variant)
+            chosen = full.series[series_index].parameters
+            plan = plan_exam(species, weight_kg, region, overrides=slices + [
+                parse_override(f"averages={chosen.averages}", series_index),
+                parse_override(f"acceleration={chosen.acceleration:g}", series_index)])
+            series = plan.series[series_index]
+            series = replace(series, parameters=replace(series.parameters, reconstruction=chosen.reconstruction))
+            plan = replace(plan, series=plan.series[:series_index] + (series,) + plan.series[series_index + 1:],
+                           variant=variant)
+            image, _ = _run(plan, series_index, phantom, base, ReconOptions(), folder)
+            ssim, nrmse, lesions = score_image(image, truth, geometry, phantom)
+            quality = full.series[series_index].quality
+            results.append(SeriesQuality(variant, series.parameters.name, full.series[series_index].scan_time_s,
+                                         ssim, nrmse, lesions, quality.ssim, quality.lesion_cnr, image, truth))
+    return results
