@@ -65,6 +65,8 @@ class VetmriApp(ExamRunner, App[int]):
 
         settings = self.context.settings()
         self.theme = THEMES.get(settings.tui.theme, THEMES["dark"])
+        if settings.tui.truecolor:
+            self.force_truecolor()
         self.header_state = HeaderState(station=settings.tui.station or settings.dicom.ae_title,
                                         scanner="simulated" if settings.scanner.backend == "sim"
                                         else f"link {settings.scanner.address} checking")
@@ -76,6 +78,13 @@ class VetmriApp(ExamRunner, App[int]):
 
     def on_unmount(self) -> None:
         self.context.close()
+
+    def force_truecolor(self) -> None:
+        """Draw in 24-bit colour whatever the terminal announced (``tui.truecolor``: over SSH,
+        which drops ``COLORTERM``, the terminal often has it all the same)."""
+        from rich.console import ColorSystem
+
+        self.console._color_system = ColorSystem.TRUECOLOR  # what TEXTUAL_COLOR_SYSTEM=truecolor sets
 
     # -- header --------------------------------------------------------------------------
 
