@@ -162,6 +162,14 @@ class SliceImage(Widget):
         self._sharp_on_screen = False
         self.renders = 0  # images computed (not taken from the cache)
 
+    @classmethod
+    def from_settings(cls, settings, **options) -> "SliceImage":
+        """A widget with the output of ``settings.tui.images`` (``auto`` detects the terminal)."""
+        from vetmri.viewing.terminal import cell_pixel_size, resolve_image_mode
+
+        mode = resolve_image_mode(settings.tui.images)
+        return cls(mode=mode, cell_px=cell_pixel_size() if mode == "sixel" else (10, 20), **options)
+
     # -- what the screens call --------------------------------------------------------------
 
     def show(self, image: ViewSlice, window: WindowLevel, viewport: Viewport = Viewport(), *,
