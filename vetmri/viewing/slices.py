@@ -39,6 +39,8 @@ class ViewSlice:
     instance_number : int or None
     sop_instance_uid : str
         Empty for a live slice not yet written as DICOM.
+    source_path : Path or None
+        The DICOM file it was read from.
     """
 
     key: str
@@ -49,6 +51,7 @@ class ViewSlice:
     column_direction: tuple[float, float, float]
     instance_number: int | None = None
     sop_instance_uid: str = ""
+    source_path: Path | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -73,6 +76,11 @@ class ViewSlice:
     def labels(self, region: str = "") -> OrientationLabels:
         """Edge labels in veterinary terms."""
         return orientation_labels(self.row_direction, self.column_direction, region=region)
+
+    @property
+    def centre_mm(self) -> np.ndarray:
+        """Patient-frame position of the image centre."""
+        return self.point_mm((self.shape[0] - 1) / 2, (self.shape[1] - 1) / 2)
 
     def value_at(self, row: float, col: float) -> float | None:
         """The pixel value at (row, col) (nearest pixel), None outside the image."""
@@ -100,9 +108,17 @@ class ViewSeries:
     slices: tuple[ViewSlice, ...]
     reference: float
 
-    def nearest_slice(self, location_mm: float) -> int:
-        """Index of the slice closest to ``location_mm`` along this series' normal."""
-        return int(np.argmin([abs(s.location_mm - location_mm) for s in self.slices]))
+    def nearest_slice(self, point_mm) -> int:
+        """Index of the slice whose plane passes closest to the patient-frame ``point_mm``
+        (the centre of a slice of another series: the same position in the animal)."""
+        point = np.asarray(point_mm, dtype=float)
+        return int(np.argmin([abs(float(np.dot(point - np.asarray(s.position_mm), s.normal))) for s in self.slices]))
+
+    @property
+    def centre_mm(self) -> np.ndarray:
+        """Patient-frame centre of the middle slice."""
+        middle = self.slices[len(self.slices) // 2]
+        return middle.point_mm((middle.shape[0] - 1) / 2, (middle.shape[1] - 1) / 2)
 
 
 def _tuple3(values: Iterable[float]) -> tuple[float, float, float]:
@@ -155,7 +171,7 @@ def series_slices(folder: Path) -> ViewSeries:
         ViewSlice(key=image.sop_instance_uid, pixels=image.pixels, pixel_spacing_mm=image.pixel_spacing_mm,
                   position_mm=image.position_mm, row_direction=image.row_direction,
                   column_direction=image.column_direction, instance_number=image.instance_number,
-                  sop_instance_uid=image.sop_instance_uid)
+                  sop_instance_uid=image.sop_instance_uid, source_path=image.path)
         for image in series.images
     )
     contrast = contrast_of(series.description, te_s=series.echo_time_s, tr_s=series.repetition_time_s,

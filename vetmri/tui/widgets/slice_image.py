@@ -118,6 +118,9 @@ class SliceImage(Widget):
         The output (resolve ``tui.images`` with :func:`vetmri.viewing.terminal.resolve_image_mode`).
     cell_px : (int, int)
         Cell size in pixels (Sixel only).
+    focusable : bool
+        Take the keyboard focus (the review's image does: its screen's keys then apply
+        rather than those of a list beside it).
     """
 
     DEFAULT_CSS = """
@@ -146,9 +149,10 @@ class SliceImage(Widget):
         def control(self) -> "SliceImage":
             return self.widget
 
-    def __init__(self, *, mode: str = "halfblock", cell_px: tuple[int, int] = (10, 20), name: str | None = None,
-                 id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, mode: str = "halfblock", cell_px: tuple[int, int] = (10, 20), focusable: bool = False,
+                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.can_focus = focusable
         self.mode = mode
         self.cell_px = cell_px
         self._cache: OrderedDict[tuple, _Rendered] = OrderedDict()
