@@ -219,17 +219,17 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
         self.query_one("#main-image", SliceImage).show(image, self.window, self.viewport,
                                                          labels=image.labels(self.entry.region), marks=marks)
         star = " ★ key image" if image.sop_instance_uid in self.key_sops else ""
-        self.query_one("#main-title", Label).update(
-            f"{self.entry.study_id} {self.entry.study_date:%d.%m.%Y} · {self.entry.number} {self.series.description} · "
-            f"slice {self.index + 1}/{len(self.series.slices)}{star}")
+        self.query_one("#main-title", Label).update(  # what changes first: the panes are narrow side by side
+            f"slice {self.index + 1}/{len(self.series.slices)}{star} · {self.entry.number} {self.series.description} · "
+            f"{self.entry.study_id} {self.entry.study_date:%d.%m.%Y}")
         if self.prior is not None and self.prior_window is not None and self.prior_entry is not None:
             self.prior_index = self.prior.nearest_slice(image.centre_mm)
             other = self.prior.slices[self.prior_index]
             self.query_one("#prior-image", SliceImage).show(other, self.prior_window, self.viewport,
                                                               labels=other.labels(self.prior_entry.region))
             self.query_one("#prior-title", Label).update(
-                f"prior {self.prior_entry.study_id} {self.prior_entry.study_date:%d.%m.%Y} · {self.prior_entry.number} "
-                f"{self.prior.description} · slice {self.prior_index + 1}/{len(self.prior.slices)}")
+                f"slice {self.prior_index + 1}/{len(self.prior.slices)} · prior {self.prior_entry.study_id} "
+                f"{self.prior_entry.study_date:%d.%m.%Y} · {self.prior_entry.number} {self.prior.description}")
         self.show_info()
 
     def show_info(self) -> None:
