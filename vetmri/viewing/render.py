@@ -8,7 +8,7 @@ import numpy as np
 
 from vetmri.viewing.slices import ViewSlice
 from vetmri.viewing.viewport import SampleGrid, Viewport, resample, sample_grid
-from vetmri.viewing.window import WindowLevel, apply_window
+from vetmri.viewing.window import WindowLevel
 
 __all__ = ["GreySamples", "grey_samples"]
 
@@ -33,14 +33,15 @@ class GreySamples:
 
 def grey_samples(image: ViewSlice, window: WindowLevel, out_shape: tuple[int, int], viewport: Viewport = Viewport(),
                  *, sample_aspect: float = 1.0) -> GreySamples:
-    """Resample ``image`` onto ``out_shape`` samples (right physical aspect), then window it.
+    """Window ``image``, then resample it onto ``out_shape`` samples (right physical aspect).
 
-    Resampling comes first: the window is applied to the few thousand samples shown,
-    not to the whole image.
+    The window is applied at the image's own size (clipped to black..white), so the
+    resampling, whose cost grows with the screen, handles grey levels only.
     """
     grid = sample_grid(image.shape, image.pixel_spacing_mm, out_shape, viewport, sample_aspect=sample_aspect)
-    values = resample(image.pixels, grid, fill=np.nan)
-    inside = ~np.isnan(values)
-    grey = apply_window(np.where(inside, values, window.low), window)
-    grey[~inside] = 0
-    return GreySamples(grey=grey, grid=grid, inside=inside)
+    scaled = np.asarray(image.pixels, dtype=np.float32) - np.float32(window.low)
+    scaled *= np.float32(255.0 / window.width)
+    np.clip(scaled, 0, 255, out=scaled)
+    values = resample(scaled, grid, fill=0.0)
+    values += np.float32(0.5)
+    return GreySamples(grey=values.astype(np.uint8), grid=grid, inside=grid.inside(image.shape))

@@ -9,7 +9,6 @@ one-file binary free of LGPL code (see docs/tui.md).
 from __future__ import annotations
 
 import base64
-import re
 import zlib
 
 import numpy as np
@@ -17,7 +16,6 @@ import numpy as np
 __all__ = ["kitty_delete", "kitty_image", "sixel_image"]
 
 _KITTY_CHUNK = 4096
-_RUN = re.compile(rb"(.)\1{3,}")
 
 
 def kitty_image(grey: np.ndarray, *, columns: int, rows: int, image_id: int = 1) -> str:
@@ -60,6 +58,10 @@ def kitty_delete(image_id: int = 1) -> str:
 def sixel_image(grey: np.ndarray, *, levels: int = 32) -> str:
     """``grey`` as a DEC Sixel image of ``levels`` grey levels, drawn at the cursor.
 
+    The whole picture is coded at once in numpy (which colours each six-pixel band uses,
+    the sixel characters, the run-length codes), not pixel by pixel: Sixel is otherwise
+    the slowest output by far.
+
     Parameters
     ----------
     grey : ndarray of shape (H, W), uint8
@@ -76,23 +78,56 @@ def sixel_image(grey: np.ndarray, *, levels: int = 32) -> str:
         raise ValueError(f"levels must be 2 to 256, not {levels}")
     grey = np.asarray(grey, dtype=np.uint8)
     height, width = grey.shape
-    index = (grey.astype(np.uint16) * levels // 256).astype(np.uint8)
+    index = (grey.astype(np.uint16) * levels // 256).astype(np.intp)
     pad = (-height) % 6
-    if pad:
-        index = np.vstack([index, np.full((pad, width), 255, dtype=np.uint8)])  # 255: no colour
+    bands = np.vstack([index, np.full((pad, width), levels, dtype=np.intp)]).reshape(-1, 6, width)  # levels: none
+    n_bands = bands.shape[0]
+    # one row of sixels per (band, colour) present: the colour's pixels of the six rows as bits
+    bits = np.zeros((n_bands, levels + 1, width), dtype=np.uint8)
+    flat = bits.reshape(-1)
+    base = np.arange(n_bands)[:, None] * ((levels + 1) * width) + np.arange(width)[None, :]
+    for k in range(6):  # each (band, column) has one colour per pixel row: no index repeats
+        flat[base + bands[:, k, :] * width] |= np.uint8(1 << k)
+    bits = bits[:, :levels]
+    band_of, colour_of = np.nonzero(bits.any(axis=2))
+    chars = bits[band_of, colour_of] + np.uint8(63)
+    rows = chars.shape[0]
+    last = width - 1 - np.argmax(chars[:, ::-1] != 63, axis=1)  # trailing "?" (nothing) are dropped
+    # runs of equal characters within each row's kept part
+    change = np.ones(chars.shape, dtype=bool)
+    change[:, 1:] = chars[:, 1:] != chars[:, :-1]
+    starts = np.flatnonzero(change)
+    ends = np.append(starts[1:], rows * width)
+    row = starts // width
+    ends = np.minimum(ends, row * width + last[row] + 1)
+    keep = starts < ends
+    starts, ends, row = starts[keep], ends[keep], row[keep]
+    length = ends - starts
+    char = chars.ravel()[starts]
+    long = length >= 4
+    digits = np.where(long, np.floor(np.log10(np.maximum(length, 1))).astype(np.intp) + 1, 0)
+    size = np.where(long, digits + 2, length)
+    offset = np.cumsum(size) - size
+    out = np.empty(int(size.sum()), dtype=np.uint8)
+    short_len, short_off = length[~long], offset[~long]
+    within = np.arange(int(short_len.sum())) - np.repeat(np.cumsum(short_len) - short_len, short_len)
+    out[np.repeat(short_off, short_len) + within] = np.repeat(char[~long], short_len)
+    long_len, long_off, long_digits = length[long], offset[long], digits[long]
+    out[long_off] = ord("!")
+    for place in range(int(long_digits.max(initial=0))):
+        has = place < long_digits
+        value = long_len[has] // 10 ** (long_digits[has] - 1 - place) % 10
+        out[long_off[has] + 1 + place] = value + 48
+    out[long_off + 1 + long_digits] = char[long]
+    row_start = np.searchsorted(row, np.arange(rows))
+    row_end = np.append(row_start[1:], len(row))
+    data = out.tobytes()
+    bounds = np.append(offset, len(out))
     palette = "".join(f"#{i};2;{p};{p};{p}" for i, p in
                       enumerate(np.rint(np.arange(levels) * 100 / (levels - 1)).astype(int)))
-    out = [f'\x1bP0;1;0q"1;1;{width};{height}', palette]
-    weights = (1 << np.arange(6, dtype=np.uint8))[:, None]
-    for band in index.reshape(-1, 6, width):
-        present = np.unique(band)
-        present = present[present != 255]
-        masks = band[None, :, :] == present[:, None, None]
-        bits = (masks * weights[None]).sum(axis=1, dtype=np.uint8) + 63
-        rows = []
-        for colour, row in zip(present.tolist(), bits):
-            data = _RUN.sub(lambda m: b"!%d%c" % (len(m.group()), m.group()[0]), row.tobytes().rstrip(b"?"))
-            rows.append(b"#%d%s" % (colour, data))
-        out.append(b"$".join(rows).decode("ascii") + "-")
-    out.append("\x1b\\")
-    return "".join(out)
+    parts = [f'\x1bP0;1;0q"1;1;{width};{height}'.encode("ascii"), palette.encode("ascii")]
+    ends_band = np.append(band_of[1:] != band_of[:-1], True)
+    for r in range(rows):
+        parts.append(b"#%d%s%s" % (colour_of[r], data[bounds[row_start[r]]:bounds[row_end[r]]], b"-" if ends_band[r] else b"$"))
+    parts.append(b"\x1b\\")
+    return b"".join(parts).decode("ascii")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MAX_ZOOM", "SampleGrid", "Viewport", "resample", "sample_grid"]
+__all__ = ["MAX_ZOOM", "SampleGrid", "Viewport", "inside_mask", "resample", "sample_grid"]
 
 MAX_ZOOM = 16.0
 
@@ -79,6 +79,12 @@ class SampleGrid:
         """Image (row, column) shown by output sample (i, j)."""
         return self.origin_row + i * self.row_step, self.origin_col + j * self.col_step
 
+    def inside(self, image_shape: tuple[int, int]) -> np.ndarray:
+        """Which samples fall on an image of ``image_shape``; shape ``self.shape``, bool."""
+        rows_at = self.origin_row + np.arange(self.shape[0]) * self.row_step
+        cols_at = self.origin_col + np.arange(self.shape[1]) * self.col_step
+        return inside_mask(image_shape, rows_at, cols_at)
+
     def sample_of(self, row: float, col: float) -> tuple[float, float]:
         """Output sample (i, j) showing image (row, column)."""
         return (row - self.origin_row) / self.row_step, (col - self.origin_col) / self.col_step
@@ -124,6 +130,12 @@ def sample_grid(image_shape: tuple[int, int], pixel_spacing_mm: tuple[float, flo
     )
 
 
+def inside_mask(shape: tuple[int, int], rows_at: np.ndarray, cols_at: np.ndarray) -> np.ndarray:
+    """Which samples at image rows ``rows_at`` and columns ``cols_at`` fall on the image."""
+    rows, cols = shape
+    return ((rows_at >= -0.5) & (rows_at <= rows - 0.5))[:, None] & ((cols_at >= -0.5) & (cols_at <= cols - 0.5))[None, :]
+
+
 def resample(image: np.ndarray, grid: SampleGrid, *, fill: float = 0.0) -> np.ndarray:
     """Bilinear samples of ``image`` on ``grid``; outside the image, ``fill``.
 
@@ -149,19 +161,16 @@ def resample(image: np.ndarray, grid: SampleGrid, *, fill: float = 0.0) -> np.nd
         row_step, col_step = row_step / block_r, col_step / block_c
     rows_at = origin_row + np.arange(grid.shape[0], dtype=np.float32) * row_step
     cols_at = origin_col + np.arange(grid.shape[1], dtype=np.float32) * col_step
-    r0 = np.floor(rows_at).astype(np.intp)
-    c0 = np.floor(cols_at).astype(np.intp)
-    fr = (rows_at - r0).astype(np.float32)[:, None]
-    fc = (cols_at - c0).astype(np.float32)[None, :]
-    padded = np.pad(image, 1, constant_values=fill)
     n_rows, n_cols = image.shape
-    ri = np.clip(r0 + 1, 0, n_rows + 1)[:, None]
-    ri1 = np.clip(r0 + 2, 0, n_rows + 1)[:, None]
-    ci = np.clip(c0 + 1, 0, n_cols + 1)[None, :]
-    ci1 = np.clip(c0 + 2, 0, n_cols + 1)[None, :]
-    top = padded[ri, ci] * (1 - fc) + padded[ri, ci1] * fc
-    bottom = padded[ri1, ci] * (1 - fc) + padded[ri1, ci1] * fc
-    out = top * (1 - fr) + bottom * fr
-    outside = ((rows_at < -0.5) | (rows_at > n_rows - 0.5))[:, None] | ((cols_at < -0.5) | (cols_at > n_cols - 0.5))[None, :]
-    out[outside] = fill
+    padded = np.pad(image, 1, constant_values=fill)
+    # separable: along the rows first (few source columns), then along the columns
+    r0 = np.clip(np.floor(rows_at).astype(np.intp) + 1, 0, n_rows + 1)
+    r1 = np.clip(r0 + 1, 0, n_rows + 1)
+    fr = (rows_at - np.floor(rows_at)).astype(np.float32)[:, None]
+    by_row = padded[r0] * (1 - fr) + padded[r1] * fr
+    c0 = np.clip(np.floor(cols_at).astype(np.intp) + 1, 0, n_cols + 1)
+    c1 = np.clip(c0 + 1, 0, n_cols + 1)
+    fc = (cols_at - np.floor(cols_at)).astype(np.float32)[None, :]
+    out = by_row[:, c0] * (1 - fc) + by_row[:, c1] * fc
+    out[~inside_mask((n_rows, n_cols), rows_at, cols_at)] = fill
     return out.astype(np.float32, copy=False)
