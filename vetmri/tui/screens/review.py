@@ -434,6 +434,13 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
 
         self.post_message(self.SeriesLoaded(entry, series_slices(entry.folder), "prior"))
 
+    def on_screen_suspend(self) -> None:
+        for image in self.query(SliceImage):
+            image.hide_sharp()
+
+    def on_screen_resume(self) -> None:
+        self.redraw()
+
     def action_back(self) -> None:
         if self.tool:
             self.tool, self.points = "", []

@@ -207,6 +207,11 @@ class SliceImage(Widget):
         self._remove_sharp()
         self.refresh()
 
+    def hide_sharp(self) -> None:
+        """Take the Kitty/Sixel picture off the screen (before another screen covers this
+        one: a Kitty image would stay on top); the next :meth:`show` brings it back."""
+        self._remove_sharp()
+
     @property
     def samples(self) -> GreySamples | None:
         """The samples on screen now (None before the first image)."""
