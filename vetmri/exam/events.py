@@ -4,7 +4,7 @@ Events are made in the exam's worker thread and handed to one callback. Each own
 data (arrays are private copies), so a front end may forward them to its UI thread as
 they are. The order of one exam: :class:`StudyReady`, the calibration steps, then per
 series :class:`SeriesStarted`, :class:`ExamProgress` and :class:`SliceImageReady` while it
-runs, and :class:`SeriesDone` or :class:`SeriesFailed`; last :class:`ExamDone`.
+runs, and :class:`SeriesDone`, :class:`SeriesFailed` or :class:`SeriesSkipped`; last :class:`ExamDone`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "ExamProgress",
     "SeriesDone",
     "SeriesFailed",
+    "SeriesSkipped",
     "SeriesStarted",
     "SliceImageReady",
     "StudyReady",
@@ -197,6 +198,28 @@ class SeriesFailed:
 
 
 @dataclass(frozen=True)
+class SeriesSkipped:
+    """The operator skipped a series (:meth:`vetmri.exam.ExamSession.skip`): one not yet
+    started is not played; one running is stopped, and what it received stays in the raw
+    file. A skipped series counts as done for the study's status and is not acquired on
+    resume (unless repeated on purpose).
+
+    Attributes
+    ----------
+    index : int
+    description : str
+    reason : str
+    acquisitions : int
+        Readouts it had received (0 when it had not started).
+    """
+
+    index: int
+    description: str
+    reason: str
+    acquisitions: int
+
+
+@dataclass(frozen=True)
 class ExamDone:
     """The run ended.
 
@@ -218,4 +241,4 @@ class ExamDone:
 
 #: Any event of an exam.
 ExamEvent = Union[StudyReady, CalibrationStepDone, SeriesStarted, ExamProgress, SliceImageReady, SeriesDone,
-                  SeriesFailed, ExamDone]
+                  SeriesFailed, SeriesSkipped, ExamDone]
