@@ -43,6 +43,13 @@ class StudyReady:
         Descriptions of the series this run will acquire, in order.
     scan_time_s : float
         Planned scan time of those series.
+    series_indices : tuple of int
+        Their 0-based indices in the exam plan, in the same order.
+    series_scan_time_s : tuple of float
+        Their planned scan times, in the same order.
+    exam_started_at : str
+        ISO moment (UTC) the study's first exam run started (an earlier run's, when resumed):
+        the start of the animal's time under anaesthesia.
     """
 
     study_id: str
@@ -51,6 +58,9 @@ class StudyReady:
     pet_name: str
     series_planned: tuple[str, ...]
     scan_time_s: float
+    series_indices: tuple[int, ...] = ()
+    series_scan_time_s: tuple[float, ...] = ()
+    exam_started_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,9 @@ class SliceImageReady:
         Magnitude, rows along the phase-encoding axis.
     geometry : SliceGeometry
         Where the image lies in the scanner.
+    last_readout_at_s : float
+        ``time.monotonic()`` when the slice's last readout arrived here (0 when unknown):
+        a front end measures from it how soon the image was on screen.
     """
 
     index: int
@@ -143,6 +156,7 @@ class SliceImageReady:
     slices: int
     image: np.ndarray
     geometry: SliceGeometry
+    last_readout_at_s: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -193,13 +193,14 @@ class SeriesRunner:
         last_report = 0.0
         try:
             for batch in arrivals(self.backend, sequence.text, header_to_xml(header), self.adjustments):
+                arrived = time.monotonic()
                 series_writer.extend(batch)
                 self._check_abort()
                 if self.session._skip_requested(index):  # the backend's abort may have crossed the series' start
                     raise ScanAborted("the series was skipped")
                 shown = live.add(batch)
                 for image in shown:
-                    emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry))
+                    emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry, arrived))
                 now = time.monotonic()
                 if shown or now - last_report >= _PROGRESS_EVERY_S:  # a slice shown: say how far the series is
                     last_report = now
@@ -218,7 +219,7 @@ class SeriesRunner:
         try:
             images, missing = live.finish()
             for image in missing:
-                emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry))
+                emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry, last_readout))
             dwell = live.lines[0].sample_time_s if live.lines else None
             recorded = self._write_dicom(images, index, number, series_writer.group, dwell)
         except VetmriError as exc:

@@ -313,7 +313,8 @@ class ExamSession:
         runner = SeriesRunner(self, study=study, plan=plan, backend=backend, profile=profile, request=request)
         self._emit(StudyReady(study.id, study.study_uid, pet.id, pet.name,
                               tuple(plan.series[i].parameters.name for i in indices),
-                              sum(plan.series[i].scan_time_s for i in indices)))
+                              sum(plan.series[i].scan_time_s for i in indices), tuple(indices),
+                              tuple(plan.series[i].scan_time_s for i in indices), first_start))
         outcomes: list[SeriesOutcome] = []
         reason = ""
         try:
