@@ -23,6 +23,10 @@ from vetmri.tui.widgets.status_header import StatusHeader
 
 __all__ = ["AcquisitionScreen", "bar", "clock"]
 
+#: (key, heading) of the series table's columns.
+COLUMNS = (("no", "#"), ("name", "series"), ("state", "state"), ("scan", "scan"), ("images", "images"))
+#: Characters of a series name shown below 100 columns (the slice needs the room).
+NARROW_NAME = 22
 STATE_MARKS = {"planned": " ", "running": "▶", "done": "✓", "failed": "✗", "skipped": "–"}
 
 
@@ -31,6 +35,10 @@ def clock(seconds: float) -> str:
     total = int(max(0.0, seconds))
     hours, rest = divmod(total, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def bar(fraction: float, width: int = 16) -> str:
@@ -74,8 +82,7 @@ the vital signs are due every 5 minutes (ACVAA): `v` records them with the study
                 with Vertical(id="left"):
                     yield Static("", id="calibration")
                     table = DataTable(id="series", cursor_type="row", zebra_stripes=False)
-                    for key, label in (("mark", " "), ("no", "#"), ("name", "series"), ("state", "state"),
-                                       ("scan", "scan"), ("images", "images")):
+                    for key, label in COLUMNS:
                         table.add_column(label, key=key)
                     yield table
                     yield Static("", id="series-progress")
@@ -112,9 +119,9 @@ the vital signs are due every 5 minutes (ACVAA): `v` records them with the study
         self.query_one(LiveSliceView).show(snapshot.newest)
 
     def _show_clocks(self, s: ExamSnapshot) -> None:
-        who = f"[b]{s.pet_name}[/b] · study {s.study_id}" if s.study_id else "Starting the exam ..."
+        who = f"[b]{s.pet_name}[/b] · {s.study_id}" if s.study_id else "Starting the exam ..."
         state = "running" if s.running else (s.status or "stopped")
-        text = (f"{who} · {state} · exam {clock(s.exam_elapsed_s)} · scan {clock(s.scan_done_s)} of "
+        text = (f"{who} · {state} · exam {clock(s.exam_elapsed_s)} · scan {clock(s.scan_done_s)}/"
                 f"{clock(s.scan_time_s)} · anaesthesia {clock(s.anaesthesia_s)}")
         self.query_one("#title", Static).update(text)
         due = s.vitals_due_in_s
@@ -135,8 +142,9 @@ the vital signs are due every 5 minutes (ACVAA): `v` records them with the study
 
     def _show_series(self, s: ExamSnapshot) -> None:
         table = self.query_one(DataTable)
-        rows = tuple((line.index, STATE_MARKS.get(line.state, " "), str(line.index), line.description, line.state,
-                      clock(line.scan_time_s), self._images(line)) for line in s.series)
+        limit = NARROW_NAME if self.app.size.width < 100 else 60
+        rows = tuple((line.index, f"{STATE_MARKS.get(line.state, ' ')} {line.index}", _cut(line.description, limit),
+                      line.state, clock(line.scan_time_s), self._images(line)) for line in s.series)
         if rows == self._rows:
             return
         cursor = table.cursor_row
@@ -147,7 +155,7 @@ the vital signs are due every 5 minutes (ACVAA): `v` records them with the study
         else:
             for row, old in zip(rows, self._rows):
                 if row != old:
-                    for key, value in zip(("mark", "no", "name", "state", "scan", "images"), row[1:]):
+                    for (key, _), value in zip(COLUMNS, row[1:]):
                         table.update_cell(str(row[0]), key, value)
         self._rows = rows
         if s.current is not None and self._follow_running(cursor):
@@ -157,7 +165,7 @@ the vital signs are due every 5 minutes (ACVAA): `v` records them with the study
 
     def _follow_running(self, cursor: int) -> bool:
         """The cursor follows the running series unless the operator moved it elsewhere."""
-        running = [i for i, r in enumerate(self._rows) if r[4] == "running"]
+        running = [i for i, r in enumerate(self._rows) if r[3] == "running"]
         previous = getattr(self, "_last_running_row", None)
         self._last_running_row = running[0] if running else None
         return previous is None or cursor == previous or cursor < 0
