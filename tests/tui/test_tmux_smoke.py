@@ -4,6 +4,7 @@ finds the pet, ``e`` opens its exam set-up, ``ctrl+q`` quits."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -66,3 +67,33 @@ def test_the_real_vetmri_in_a_terminal(clinic, tmux_session):
     while alive(tmux_session) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not alive(tmux_session), "vetmri did not quit on ctrl+q"
+
+
+def test_a_short_exam_runs_start_to_finish_in_the_real_vetmri(clinic, tmux_session):
+    """The exam set-up trimmed to the localizer, started with ``s``: the acquisition screen
+    follows it on the simulated scanner to its end, with the calibration and a live slice."""
+    environment = " ".join(f"{k}={os.environ[k]}" for k in ("VETMRI_CONFIG", "VETMRI_DATA_DIR"))
+    command = f"env {environment} TERM=xterm-256color {' '.join(vetmri_command())}"
+    tmux(tmux_session, "new-session", "-d", "-s", tmux_session, "-x", "100", "-y", "30", command, check=True)
+    wait_for(tmux_session, "Pepper")
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "/", check=True)
+    wait_for(tmux_session, "Search", gone="New pet")
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "Müller", check=True)
+    wait_for(tmux_session, "Hannah Müller", gone="Pepper")
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "Enter", "e", check=True)
+    wait_for(tmux_session, "T2 TSE sagittal")
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "Down", check=True)
+    for remaining in range(6, 0, -1):  # keep only the localizer
+        tmux(tmux_session, "send-keys", "-t", tmux_session, "x", check=True)
+        wait_for(tmux_session, f"({remaining} series" if remaining > 1 else "(1 series")
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "s", check=True)
+    screen = wait_for(tmux_session, "Larmor frequency: centre frequency", 60)
+    assert "Localizer 3-plane" in screen
+    screen = wait_for(tmux_session, "complete", 120)
+    assert "✓ 0  Localizer 3-plane  done" in screen and "100% · 0:00 of scan left" in screen, screen
+    assert re.search(r"Localizer[ \w-]* [1-9]/9", screen), screen  # a slice of it under the image
+    tmux(tmux_session, "send-keys", "-t", tmux_session, "C-q", check=True)
+    deadline = time.monotonic() + 10
+    while alive(tmux_session) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(tmux_session), "vetmri did not quit on ctrl+q after the exam"

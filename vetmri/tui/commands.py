@@ -11,6 +11,8 @@ COMMANDS = (
     ("Find a pet", "find_pet", "Search the records by pet or owner name, phone, microchip or Patient ID"),
     ("New pet", "new_pet", "Register a pet and its owner"),
     ("Start the demo exam", "demo_exam", "Set up the exam of the demo dog on the simulated scanner"),
+    ("Acquisition", "acquisition", "The running (or last) exam: calibration, series, live slices, vitals"),
+    ("Resume the exam", "resume_exam", "Acquire what the last exam still lacks (after an abort or a dropped link)"),
     ("Review images", "review", "Read a study: the pet's highlighted study, else the newest with images"),
     ("Send the PACS queue", "send_queue", "Send every study and series waiting for the PACS now"),
     ("Settings", "settings", "Scanner, PACS nodes, data folder, AE title, UID root"),
