@@ -68,6 +68,8 @@ def run_qa(settings: Settings, *, profile: ScannerProfile | None = None,
         raise UserInputError(f"{raw_path} exists already; name a new file for the QA raw data.")
     plan = qa_plan(profile)
     conditions = conditions or SimulatedConditions()
+    if settings.scanner.backend == "sim":
+        conditions.validate(profile)
     request = ExamRequest(pet_id="", region=plan.region, phantom=PHANTOM, conditions=conditions)
     facts = phantom_facts(load_phantom(PHANTOM))
     report(0.0, "connecting to the scanner")
