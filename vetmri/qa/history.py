@@ -59,6 +59,9 @@ class Trend:
     passed : tuple of bool
     low, high : float or None
         The limits of the newest run (None: no bound on that side).
+
+    The Larmor frequency's trend is its offset from the nominal frequency in kHz (the
+    drift), its limits likewise.
     """
 
     key: str
@@ -80,6 +83,8 @@ def trend(docs: list[dict[str, Any]], key: str) -> Trend:
         Not a QA measure.
     """
     label, unit = MEASURES[key]
+    if key == "larmor":  # the drift is what matters: kHz from the nominal frequency
+        unit = "kHz from nominal"
     times, values, passed = [], [], []
     low = high = None
     for doc in docs:
@@ -88,8 +93,11 @@ def trend(docs: list[dict[str, Any]], key: str) -> Trend:
             m = r.measure(key)
         except KeyError:
             continue
+        value, low, high = m.value, m.low, m.high
+        if key == "larmor" and low is not None and high is not None:
+            nominal = 0.5 * (low + high)
+            value, low, high = (value - nominal) / 1e3, (low - nominal) / 1e3, (high - nominal) / 1e3
         times.append(datetime.fromisoformat(r.date))
-        values.append(m.value)
+        values.append(value)
         passed.append(m.passed)
-        low, high = m.low, m.high
     return Trend(key, label, unit, tuple(times), tuple(values), tuple(passed), low, high)
