@@ -46,7 +46,7 @@ def test_qa_from_the_palette_runs_and_shows_each_measure_and_the_new_history_row
             assert cells(measures, 0) == ["SNR", "Uniformity (PIU)", "Ghosting ratio", "Geometric accuracy",
                                           "Slice thickness", "Larmor frequency", "RF transmit scale"]
             assert cells(measures, 3) == ["pass"] * 7
-            assert "Latest QA QA-000001" in text_of(screen, "#qa-latest") and "passed" in text_of(screen, "#qa-latest")
+            assert "Latest QA-000001" in text_of(screen, "#qa-latest") and "passed" in text_of(screen, "#qa-latest")
             assert "Every measure within its limits." in text_of(screen, "#qa-reasons")
             history = screen.query_one("#qa-history", DataTable)
             assert cells(history, 0) == ["QA-000001"] and cells(history, 2) == ["pass"]

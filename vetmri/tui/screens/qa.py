@@ -117,8 +117,8 @@ of its limits). The same from the command line: `vetmri qa run`, `vetmri qa hist
             reasons.update("")
         else:
             verdict = "[b green]passed[/]" if latest.passed else "[b red]FAILED[/]"
-            title.update(f"Latest QA {latest.id}  {latest.date[:16].replace('T', ' ')} UTC on {latest.scanner}: "
-                         f"{verdict}  (scan {latest.scan_time_s:.0f} s, run {latest.run_time_s:.0f} s)")
+            title.update(f"Latest {latest.id} {latest.date[:16].replace('T', ' ')} UTC, {latest.scanner}: "
+                         f"{verdict} (scan {latest.scan_time_s:.0f} s, run {latest.run_time_s:.0f} s)")
             fill_table(measures, MEASURE_COLUMNS, [
                 (m.key, (m.label, value_text(m), limits_text(m),
                          "[green]pass[/]" if m.passed else f"[b red]{verdict_text(False)}[/]"))

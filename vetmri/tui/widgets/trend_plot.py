@@ -54,9 +54,11 @@ class TrendPlot(Widget):
         if t is None or not t.values:
             return Text("No QA results to plot yet: press r to run QA.", style="dim")
         unit = f" ({t.unit})" if t.unit else ""
-        out = Text(f"{t.label}{unit}", style="bold")
-        out.append("  ── values  ", style=_STYLE[_LINE])
-        out.append("-- limits", style=_STYLE[_LIMIT])
+        title = f"{t.label}{unit}"
+        out = Text(title, style="bold")
+        if width >= len(title) + 23:  # the legend where it fits on the title line
+            out.append("  ── values  ", style=_STYLE[_LINE])
+            out.append("-- limits", style=_STYLE[_LIMIT])
         out.append("\n")
         cols, rows = max(width - _LABEL_WIDTH, 4), max(height - 2, 2)
         canvas = BrailleCanvas(cols, rows)
@@ -93,7 +95,8 @@ class TrendPlot(Widget):
             for char, layer in cells:
                 out.append(char, style=_STYLE.get(layer, ""))
             out.append("\n")
-        first, last = t.times[0].strftime("%Y-%m-%d"), t.times[-1].strftime("%Y-%m-%d")
+        form = "%Y-%m-%d" if cols >= 21 else "%b %y"  # two dates and a space, or short ones
+        first, last = t.times[0].strftime(form), t.times[-1].strftime(form)
         gap = max(cols - len(first) - len(last), 1)
         out.append(" " * _LABEL_WIDTH + first + " " * gap + (last if len(t.times) > 1 else ""), style="dim")
         return out
