@@ -24,6 +24,7 @@ from vetmri.cli import (
     exam_cmd,
     phantom_cmd,
     protocols_cmd,
+    qa_cmd,
     recon_cmd,
     records_cmd,
     scanner_cmd,
@@ -58,6 +59,7 @@ COMMAND_MODULES = (
     records_cmd,
     dicom_cmd,
     worklist_cmd,
+    qa_cmd,
     crash_cmd,
 )
 

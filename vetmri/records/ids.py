@@ -25,8 +25,9 @@ __all__ = [
 ]
 
 #: Table -> id prefix.
-PREFIXES = {"owners": "O", "pets": "P", "studies": "S", "series": "SE", "sends": "Q"}
-_WHAT = {"owners": "owner", "pets": "pet", "studies": "study", "series": "series", "sends": "send job"}
+PREFIXES = {"owners": "O", "pets": "P", "studies": "S", "series": "SE", "sends": "Q", "qa_results": "QA"}
+_WHAT = {"owners": "owner", "pets": "pet", "studies": "study", "series": "series", "sends": "send job",
+         "qa_results": "QA result"}
 _SITE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 _UID_MAX = 64
 

@@ -24,6 +24,7 @@ __all__ = [
     "Coil",
     "Gradients",
     "Magnet",
+    "QaLimits",
     "RfSystem",
     "Rasters",
     "ScannerProfile",
@@ -156,6 +157,42 @@ class Coil:
 
 
 @dataclass(frozen=True)
+class QaLimits:
+    """Acceptance limits of the phantom QA (``vetmri qa run``), table ``[qa]``.
+
+    Attributes
+    ----------
+    coil : str
+        The coil the QA phantom is scanned in.
+    snr_min : float
+        Lowest acceptable signal-to-noise ratio of the uniform slice.
+    uniformity_min_percent : float
+        Lowest acceptable percent integral uniformity (ACR method).
+    ghosting_max_ratio : float
+        Highest acceptable ghosting ratio (ACR percent-signal ghosting, as a fraction).
+    geometry_tolerance_m : float
+        Largest acceptable difference between a measured and the known diameter, metres.
+    slice_thickness_tolerance_m : float
+        Largest acceptable difference between the measured and the nominal slice
+        thickness, metres.
+    larmor_tolerance_hz : float
+        Largest acceptable offset of the measured Larmor frequency from the nominal one, Hz.
+    rf_scale_min, rf_scale_max : float
+        Range of the RF calibration's transmit scale (actual drive over nominal).
+    """
+
+    coil: str
+    snr_min: float
+    uniformity_min_percent: float
+    ghosting_max_ratio: float
+    geometry_tolerance_m: float
+    slice_thickness_tolerance_m: float
+    larmor_tolerance_hz: float
+    rf_scale_min: float
+    rf_scale_max: float
+
+
+@dataclass(frozen=True)
 class ScannerProfile:
     """Everything the workstation must know of the machine it drives."""
 
@@ -167,6 +204,8 @@ class ScannerProfile:
     timing: Rasters
     bore: Bore
     coils: tuple[Coil, ...]
+    #: QA acceptance limits; None when the profile has no ``[qa]`` table.
+    qa: QaLimits | None = None
 
     def coil(self, name: str) -> Coil:
         """The coil called ``name``.
@@ -194,6 +233,8 @@ class ScannerProfile:
         """Plain data (the TOML layout), e.g. for JSON output or the scanner link."""
         data = asdict(self)
         data["coils"] = [dict(c, anatomy=list(c["anatomy"])) for c in data["coils"]]
+        if data["qa"] is None:
+            del data["qa"]
         return data
 
 
@@ -294,12 +335,31 @@ def _parse(top: TomlTable) -> ScannerProfile:
         if coil.name in seen:
             raise top.error(f"coils[{index}].name", f"repeats the coil name {coil.name!r}")
         seen.add(coil.name)
+    qa = _parse_qa(top.table("qa"), coils) if "qa" in top else None
     top.reject_unknown_keys()
 
     return ScannerProfile(
         name=name, magnet=magnet, gradients=gradients, rf=rf, adc=adc, timing=timing,
-        bore=bore, coils=coils,
+        bore=bore, coils=coils, qa=qa,
     )
+
+
+def _parse_qa(t: TomlTable, coils: tuple[Coil, ...]) -> QaLimits:
+    qa = QaLimits(
+        coil=t.string("coil", choices=tuple(c.name for c in coils)),
+        snr_min=_positive(t, "snr_min", maximum=10_000.0),
+        uniformity_min_percent=_positive(t, "uniformity_min_percent", maximum=100.0),
+        ghosting_max_ratio=_positive(t, "ghosting_max_ratio", maximum=1.0),
+        geometry_tolerance_m=_positive(t, "geometry_tolerance_m", maximum=0.1),
+        slice_thickness_tolerance_m=_positive(t, "slice_thickness_tolerance_m", maximum=0.05),
+        larmor_tolerance_hz=_positive(t, "larmor_tolerance_hz", maximum=1e6),
+        rf_scale_min=_positive(t, "rf_scale_min", maximum=10.0),
+        rf_scale_max=_positive(t, "rf_scale_max", maximum=10.0),
+    )
+    if qa.rf_scale_min >= qa.rf_scale_max:
+        raise t.error("rf_scale_min", "must be smaller than rf_scale_max")
+    t.reject_unknown_keys()
+    return qa
 
 
 def _parse_coil(t: TomlTable, bore: Bore) -> Coil:

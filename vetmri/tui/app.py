@@ -172,6 +172,12 @@ class VetmriApp(ExamRunner, App[int]):
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
+    def action_qa(self) -> None:
+        from vetmri.tui.screens.qa import QaScreen
+
+        if not isinstance(self.screen, QaScreen):
+            self.push_screen(QaScreen())
+
     def open_exam_setup(self, pet_id: str, *, start: bool = False, training: bool = False) -> None:
         """The exam set-up of the pet ``pet_id`` (``start``: start it once planned)."""
         from vetmri.tui.screens.exam_setup import ExamSetupScreen

@@ -16,6 +16,7 @@ COMMANDS = (
     ("Review images", "review", "Read a study: the pet's highlighted study, else the newest with images"),
     ("Send the PACS queue", "send_queue", "Send every study and series waiting for the PACS now"),
     ("Settings", "settings", "Scanner, PACS nodes, data folder, AE title, UID root"),
+    ("QA", "qa", "Scan the QA phantom, its measures against the limits, their history and trends"),
     ("Patients", "home", "Today's work and the pet search (the home screen)"),
     ("Help", "help", "The keys of this screen and what its fields mean"),
     ("Light or dark theme", "toggle_theme", "Switch the colour theme (remembered in the settings)"),
