@@ -79,6 +79,10 @@ class SeriesParameters:
         Extra phase-encoding field of view as a fraction of ``fov_m[0]`` (0.25 = 25 % more
         lines at the same pixel size), acquired so tissue outside the FOV does not fold
         into the image, and cropped by the reconstruction.
+    slab_oversampling : float
+        3D: extra partitions as a fraction of ``slices`` at the same partition thickness,
+        so the excited slab's profile, which reaches beyond its nominal thickness, does not
+        fold into the end partitions; cropped by the reconstruction.
     """
 
     name: str
@@ -107,6 +111,12 @@ class SeriesParameters:
     target_snr: float
     contrast_agent: bool
     phase_oversampling: float = 0.0
+    slab_oversampling: float = 0.0
+
+    @property
+    def encoded_partitions(self) -> int:
+        """3D: partitions encoded (even; ``slices`` plus the slab oversampling); 1 for 2D."""
+        return encoded_rows(self.slices, self.slab_oversampling) if self.sequence == "gre3d" else 1
 
     @property
     def encoded_rows(self) -> int:
@@ -250,7 +260,7 @@ class SeriesPlan:
             "concatenations": self.concatenations,
             "sampling": {
                 "acquired": self.encoding.acquired,
-                "total": p.encoded_rows * (p.slices if p.sequence == "gre3d" else 1),
+                "total": p.encoded_rows * p.encoded_partitions,
                 "seed": p.sampling_seed,
                 "centre_echo": self.encoding.centre_echo,
             },
