@@ -90,3 +90,29 @@ def test_a_file_that_is_not_pulseq_is_named_with_the_reason(tmp_path):
     message = str(error.value)
     assert message.startswith(f"{readme} is not a Pulseq file: it has no [VERSION] section")
     assert "tmp" not in message.replace(str(tmp_path), "") and "Error" not in message
+
+
+@pytest.mark.parametrize("definitions", [False, True])
+def test_a_multi_echo_file_has_the_echo_time_of_each_echo_in_the_header_summary_and_images(tmp_path, definitions):
+    from vetmri.recon import ReconOptions, reconstruct_series
+
+    seq = write_plain(tmp_path / "me.seq", "gre", labels=False, n=32, fov=0.128, te=0.008, tr=0.1, echoes=3,
+                      definitions=definitions)
+    run = run_sequence_file(seq, SimulatedBackend(load_phantom("test_tubes")), tmp_path / "me.h5")
+    header = read_series(tmp_path / "me.h5", "00_me").header
+    spacing = header.echo_times_s[1] - header.echo_times_s[0]
+    assert spacing > 0.003  # a readout and a fly-back
+    assert header.echo_times_s == pytest.approx((0.008, 0.008 + spacing, 0.008 + 2 * spacing), abs=2e-5)
+    assert header.te_s == pytest.approx(0.008, abs=2e-5) and header.echo_train_length == 1
+    assert header.limits.contrast.maximum == 2
+    note = " ".join(run.series[0].notes)
+    if definitions:
+        assert "TE " not in note
+    else:
+        times = ", ".join(f"{t * 1e3:.1f}" for t in header.echo_times_s)
+        assert f"TE {times} ms (3 echoes)" in note
+    images = reconstruct_series(tmp_path / "me.h5", "00_me", ReconOptions())
+    by_echo = sorted(images.volumes, key=lambda v: v.contrast)
+    assert [v.echo_time_s for v in by_echo] == pytest.approx(list(header.echo_times_s))
+    signal = [float(v.magnitude.mean()) for v in by_echo]
+    assert signal[0] > signal[1] > signal[2]  # T2* decay from echo to echo

@@ -116,11 +116,11 @@ def _library_with(tmp_path, old: str, new: str):
 
 
 def test_the_other_phase_direction_is_chosen_only_where_allowed_and_says_what_moves(tmp_path):
-    default = plan_exam("dog", 35, "brain").series[2]
+    default = plan_exam("dog", 35, "brain").series[3]  # FLAIR transverse
     (fix,) = _wrap_fixes(default)
     assert "phase encoding along lr would take" in fix.reason  # cheaper, but not done by itself
     library = _library_with(tmp_path, "allow_phase_swap = false", "allow_phase_swap = true")
-    swapped = plan_exam("dog", 35, "brain", library=library).series[2]
+    swapped = plan_exam("dog", 35, "brain", library=library).series[3]
     p = swapped.parameters
     assert (p.phase_axis, p.read_axis) == ("lr", "dv")
     assert p.fov_m == pytest.approx((0.13, 0.11)) and p.matrix == default.parameters.matrix[::-1]

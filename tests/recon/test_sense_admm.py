@@ -62,3 +62,13 @@ def test_admm_keeps_the_data_when_the_weight_is_tiny(two_coils):
     residual = np.linalg.norm(mask * fftc(maps * x, axes=(-2, -1)) - k) / np.linalg.norm(k)
     assert residual < 0.01
     assert nrmse(x, truth.real) < nrmse(sense_operator(mask, maps, 2).adjoint(k), truth.real)  # centred, not shifted
+
+
+
+def test_accelerated_admm_nears_the_same_minimum(two_coils):
+    k, mask, maps, sigma = two_coils
+    lam = sigma
+    best = objective(run(SenseADMMTV(k, mask, maps, lam, rho=0.2 * lam, iterations=400, inner=3, alpha=1.8)), k, mask, maps, lam)
+    start = objective(sense_operator(mask, maps, 2).adjoint(k), k, mask, maps, lam)
+    image = run(SenseADMMTV(k, mask, maps, lam, rho=0.2 * lam, iterations=80, accelerate=True))
+    assert objective(image, k, mask, maps, lam) - best < 0.1 * (start - best)

@@ -42,7 +42,7 @@ def _phantom(positions_mm: tuple[float, ...], axis: int) -> object:
 def _gre3d(path: Path) -> Path:
     """The protocols' 3D GRE (stifle), small: 8 partitions of 4 mm, 32 x 32 over 96 mm."""
     overrides = [parse_override(o) for o in ("averages=1", "matrix=32,32", f"slices={PARTITIONS}",
-                                             f"slice_mm={PARTITION_MM}", "fov_mm=96,96")]
+                                             f"slice_mm={PARTITION_MM}", "fov_mm=96,96", "slab_oversampling=0")]
     plan = plan_exam("dog", 20, "stifle", overrides=overrides)
     series = next(s for s in plan.series if s.parameters.sequence == "gre3d")
     write_sequence(series, load_profile(), path)

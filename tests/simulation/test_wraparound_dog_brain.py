@@ -19,8 +19,8 @@ from vetmri.recon import ReconOptions, reconstruct_series
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
-#: The skull's top lies 37 mm above the image centre at 35 kg: from 45 mm up there is air.
-ABOVE_THE_HEAD_M = 0.045
+#: The skull's top lies 44 mm above the image centre at 35 kg: from 52 mm up there is air.
+ABOVE_THE_HEAD_M = 0.052
 
 
 def _simulate(tmp_path, name: str, *settings: str):

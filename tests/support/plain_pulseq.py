@@ -48,12 +48,14 @@ def _play(seq, rf, gz):
 def write_plain(path: Path, kind: str, *, pulse: str = "sinc", labels: bool = True, use: bool = True, n: int = 48,
                 fov: float = 0.144, thickness: float = 0.006, te: float = 0.02, tr: float = 0.6, ti: float = 0.18,
                 etl: int = 1, flip_deg: float = 30.0, bw_per_px: float = 250.0, definitions: bool = False,
-                spoil: bool = True) -> Path:
+                spoil: bool = True, echoes: int = 1) -> Path:
     """Write one plain-pypulseq sequence (see the module docstring); ``te`` is the echo
     spacing of a TSE, ``tr`` runs from excitation (inversion) to the next; ``use=False``
     leaves every pulse's use undefined; ``definitions`` writes FOV, SliceThickness, TE and
     TR into ``[DEFINITIONS]``; ``spoil=False`` (GRE) drops the spoiler, the RF spoiling
-    and rewinds the readout (an unspoiled steady state)."""
+    and rewinds the readout (an unspoiled steady state); ``echoes`` (GRE) reads each line at
+    that many echoes, one readout gradient and a fly-back between them (a multi-echo GRE:
+    several ADCs per TR at different TEs)."""
     import pypulseq as pp
 
     sysopts = system()
@@ -104,6 +106,10 @@ def write_plain(path: Path, kind: str, *, pulse: str = "sinc", labels: bool = Tr
                           pp.make_trapezoid("y", area=shot[0] * dk, duration=2e-3, system=sysopts))
             seq.add_block(pp.make_delay(_round(te - half_exc - after_exc - 2e-3 - pp.calc_duration(gx) / 2)))
             readout(shot[0], 0)
+            flyback = pp.make_trapezoid("x", area=-gx.area, system=sysopts)
+            for echo in range(1, echoes):
+                seq.add_block(flyback)
+                readout(shot[0], echo)
             rewind = [pp.make_trapezoid("y", area=-shot[0] * dk, duration=2e-3, system=sysopts)]
             if spoil:
                 rewind.append(spoiler)
@@ -139,7 +145,11 @@ def write_plain(path: Path, kind: str, *, pulse: str = "sinc", labels: bool = Tr
     if definitions:
         seq.set_definition("FOV", [fov, fov, thickness])
         seq.set_definition("SliceThickness", thickness)
-        seq.set_definition("TE", te)
+        if echoes > 1:
+            spacing = pp.calc_duration(flyback) + pp.calc_duration(gx)
+            seq.set_definition("TE", [te + k * spacing for k in range(echoes)])
+        else:
+            seq.set_definition("TE", te)
         seq.set_definition("TR", tr)
     seq.write(str(path))
     return path

@@ -54,8 +54,8 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
     rows, cols = p.matrix
     encoded = p.encoded_rows  # with phase oversampling, cropped by the reconstruction
     three_d = p.sequence == "gre3d"
-    partitions = p.slices if three_d else 1
-    fov = (p.fov_m[1], p.fov_m[0], p.slice_m * partitions)
+    partitions = p.encoded_partitions  # with slab oversampling, cropped by the reconstruction
+    fov = (p.fov_m[1], p.fov_m[0], p.slice_m * (p.slices if three_d else 1))
     encoded_fov = (p.fov_m[1], p.encoded_fov_m[0], p.slice_m * partitions)
     n_slices = slices_in_series(plan)
     limits = EncodingLimits(
@@ -71,7 +71,7 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
     return SeriesHeader(
         encoded_matrix=(cols, encoded, partitions),
         encoded_fov_m=encoded_fov,
-        recon_matrix=(cols, rows, partitions),
+        recon_matrix=(cols, rows, p.slices if three_d else 1),
         recon_fov_m=fov,
         limits=limits,
         tr_s=p.tr_s,

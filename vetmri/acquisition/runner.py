@@ -237,7 +237,8 @@ def _foreign_timing(imaging: list, params, partitions: int) -> dict:
     if params is None:
         return out
     out.update(tr_s=params.tr_s, te_s=params.te_s, ti_s=params.ti_s, flip_angle_deg=params.flip_angle_deg,
-               echo_train_length=params.echo_train_length)
+               echo_train_length=params.echo_train_length, echo_times_s=params.echo_times_s,
+               contrasts=max(1, len(params.echo_times_s)))
     if partitions == 1 and params.slice_thickness_m:
         out["slice_thickness_m"] = params.slice_thickness_m
     return out

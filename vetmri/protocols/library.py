@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from vetmri.errors import UserInputError
+from vetmri.protocols.allometry import read_exponent
 from vetmri.protocols.coverage import AXES, BodyExtent, CoverageRules
 from vetmri.protocols.snr import Relaxation
 from vetmri.protocols.species import (
@@ -311,7 +312,7 @@ def _read_region(name: str, t: TomlTable, templates: dict[str, SeriesTemplate],
     if not series or templates[series[0]].sequence != "localizer":
         raise t.error("series", "must start with a localizer")
     fit_width = t.number("fit_width_mm", minimum=1, maximum=2000) * 1e-3
-    exponent = t.number("size_exponent", minimum=0, maximum=1)
+    exponent = read_exponent(t, "size_exponent")
     bore = t.table("bore_width", required=False)
     region = Region(
         name=name,
@@ -323,7 +324,7 @@ def _read_region(name: str, t: TomlTable, templates: dict[str, SeriesTemplate],
         size_exponent=exponent,
         fit_width_m=fit_width,
         bore_width_m=bore.number("reference_mm", minimum=1, maximum=5000, default=fit_width * 1e3) * 1e-3,
-        bore_exponent=bore.number("exponent", minimum=0, maximum=1, default=exponent),
+        bore_exponent=read_exponent(bore, "exponent", default=exponent),
         fov=_box(t, "fov_mm"),
         cover=_box(t, "cover_mm"),
         pixel_m=t.number("pixel_mm", minimum=0.05, maximum=10) * 1e-3,
@@ -331,7 +332,7 @@ def _read_region(name: str, t: TomlTable, templates: dict[str, SeriesTemplate],
         resolution_exponent=t.number("resolution_exponent", minimum=0, maximum=1),
         series=series,
         body=_body(t, fit_width),
-        body_exponent=t.number("body_exponent", minimum=0, maximum=1, default=exponent),
+        body_exponent=read_exponent(t, "body_exponent", default=exponent),
     )
     bore.reject_unknown_keys()
     t.reject_unknown_keys()

@@ -35,6 +35,7 @@ SETTABLE_KEYS: dict[str, tuple[Any, ...]] = {
     "bandwidth_hz_per_px": ("number", 5, 5_000),
     "acceleration": ("number", 1, 8),
     "phase_oversampling": ("number", 0, 1),
+    "slab_oversampling": ("number", 0, 1),
     "sampling_seed": ("integer", 0, 2**31 - 1),
     "target_snr": ("number", 0.1, 1_000),
     "ordering": (ORDERINGS,),
@@ -49,6 +50,7 @@ _ONLY = {
     "ti_ms": ("ir_tse",),
     "echo_train_length": ("tse", "ir_tse"),
     "ordering": ("tse", "ir_tse"),
+    "slab_oversampling": ("gre3d",),
 }
 
 

@@ -84,6 +84,10 @@ class SeriesParameters:
         (the standard: inverse FFT, or compressed sensing when undersampled), ``"nlm"``
         (non-local-means denoising), ``"cs"`` or ``"cs+nlm"``. The quick variant sets it;
         the raw header records it, so a plain ``vetmri recon`` applies it.
+    slab_oversampling : float
+        3D: extra partitions as a fraction of ``slices`` at the same partition thickness,
+        so the excited slab's profile, which reaches beyond its nominal thickness, does not
+        fold into the end partitions; cropped by the reconstruction.
     """
 
     name: str
@@ -113,6 +117,12 @@ class SeriesParameters:
     contrast_agent: bool
     phase_oversampling: float = 0.0
     reconstruction: str = ""
+    slab_oversampling: float = 0.0
+
+    @property
+    def encoded_partitions(self) -> int:
+        """3D: partitions encoded (even; ``slices`` plus the slab oversampling); 1 for 2D."""
+        return encoded_rows(self.slices, self.slab_oversampling) if self.sequence == "gre3d" else 1
 
     @property
     def encoded_rows(self) -> int:
@@ -259,7 +269,7 @@ class SeriesPlan:
             "concatenations": self.concatenations,
             "sampling": {
                 "acquired": self.encoding.acquired,
-                "total": p.encoded_rows * (p.slices if p.sequence == "gre3d" else 1),
+                "total": p.encoded_rows * p.encoded_partitions,
                 "seed": p.sampling_seed,
                 "centre_echo": self.encoding.centre_echo,
             },

@@ -23,6 +23,7 @@ from vetmri.protocols.plan import Adjustment, ExamPlan, SeriesParameters, Series
 from vetmri.protocols.quality import predict_quality
 from vetmri.protocols.quick import check_variant, quick_exam
 from vetmri.protocols.series_planner import SeriesContext, plan_series, with_averages
+from vetmri.protocols.slab_wrap import choose_slab_cover, slab_cover_m, slab_override_warning
 from vetmri.protocols.coverage import AXES, signal_cover_m
 from vetmri.protocols.species import normalise_species_name
 from vetmri.protocols.wraparound import GEOMETRY_KEYS, KINDS, choose_cover, override_warning, phase_axes
@@ -225,6 +226,15 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
                                        matrix_step=library.geometry.matrix_step,
                                        max_matrix=library.geometry.max_matrix,
                                        kinds=_fixes(values, library.geometry.coverage.allow_phase_swap))
+        if base.parameters.sequence == "gre3d":
+            slab_body = animal.body.along(base.parameters.slice_axis)
+            if "slab_oversampling" in values:
+                p3 = base.parameters
+                need = slab_cover_m(p3.slice_m * p3.slices, slab_body, library.geometry.coverage)
+                if need > p3.slice_m * p3.encoded_partitions * (1 + 1e-9):
+                    notes.append(slab_override_warning(p3, need))
+            else:
+                base, notes = choose_slab_cover(base, notes, slab_body, library.geometry.coverage, finish)
         warnings.extend(notes)
         plans.append(base)
         free.append(not fixed)

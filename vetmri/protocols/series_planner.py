@@ -75,7 +75,7 @@ class _Notes:
 def _encoding(p: SeriesParameters, positions: tuple[float, ...]) -> Encoding:
     rows = p.encoded_rows
     if p.sequence == "gre3d":
-        points = enc.poisson_disc_mask(rows, p.slices, p.acceleration, p.sampling_seed)
+        points = enc.poisson_disc_mask(rows, p.encoded_partitions, p.acceleration, p.sampling_seed)
         return Encoding((), points, (), 1, (0,), (0.0,))
     lines = enc.variable_density_lines(rows, p.acceleration, p.sampling_seed)
     if p.sequence in ("tse", "ir_tse"):
@@ -97,7 +97,7 @@ def timing_for(p: SeriesParameters, e: Encoding, r: Rasters) -> SeriesTiming:
     return design_timing(TimingInput(
         kind=kind, flip_angle_deg=p.flip_angle_deg, fov_read_m=p.fov_m[1], fov_phase_m=p.encoded_fov_m[0],
         read_samples=p.matrix[1], phase_lines=p.encoded_rows, slice_m=p.slice_m,
-        partitions=p.slices if p.sequence == "gre3d" else 1,
+        partitions=p.encoded_partitions, excited_partitions=p.slices if p.sequence == "gre3d" else 1,
         bandwidth_hz_per_px=p.bandwidth_hz_per_px, echo_train_length=p.echo_train_length,
         centre_echo=e.centre_echo), r)
 

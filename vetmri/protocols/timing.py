@@ -108,6 +108,9 @@ class TimingInput:
     bandwidth_hz_per_px: float
     echo_train_length: int
     centre_echo: int
+    #: 3D: partitions the slab excitation covers (``partitions`` less the slab oversampling);
+    #: 0 means all of them.
+    excited_partitions: int = 0
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,9 @@ def design_timing(t: TimingInput, r: Rasters) -> SeriesTiming:
     """
     gamma = r.gamma_hz_per_t
     three_d = t.kind == "gre3d"
-    thickness = t.slice_m * t.partitions if three_d else t.slice_m
-    excitation = _rf_block(rf_pulse_for(t.flip_angle_deg, thickness, "excitation", r), thickness, r)
+    thickness = t.slice_m * t.partitions if three_d else t.slice_m  # the encoded slab
+    excited = t.slice_m * (t.excited_partitions or t.partitions) if three_d else t.slice_m
+    excitation = _rf_block(rf_pulse_for(t.flip_angle_deg, excited, "excitation", r), excited, r)
     readout = readout_for(t.read_samples, t.fov_read_m, t.bandwidth_hz_per_px, r)
     spin_echo = t.kind in ("se", "tse", "ir_tse")
     prephase_read = readout.prephase_area_t_s_per_m() * (1.0 if spin_echo else -1.0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Any
+from xml.etree.ElementTree import ParseError as ET_ERRORS
 
 from vetmri.errors import UserInputError
 
@@ -249,12 +250,22 @@ def header_from_xml(xml: str | bytes, *, source: str = "the MRD header") -> Seri
     malformed required element (encoding with encoded and recon space) raises
     :class:`UserInputError` naming ``source``.
     """
+    from vetmri.rawdata import xml_light
+
+    try:
+        return _header_from_document(xml_light.parse(xml), source)
+    except (ValueError, TypeError, AttributeError, ET_ERRORS):
+        pass  # the full parser decides, with its messages
     from ismrmrd import xsd
 
     try:
         mrd = xsd.CreateFromDocument(xml)
     except Exception as exc:  # xsdata raises several parser error types
         raise UserInputError(f"{source}: the MRD XML header cannot be parsed ({_first_line(exc)}); the file was not written by an MRD-conformant tool.") from None
+    return _header_from_document(mrd, source)
+
+
+def _header_from_document(mrd: Any, source: str) -> SeriesHeader:
     if not mrd.encoding:
         raise UserInputError(f"{source}: the MRD XML header has no <encoding>; it cannot be reconstructed.")
     enc = mrd.encoding[0]

@@ -167,6 +167,8 @@ def _reconstruct(series: RawSeries, options: ReconOptions, on_progress: Progress
         steps.append("readout oversampling removal")
     if header.encoded_matrix[1] > header.recon_matrix[1]:  # cropped in _to_recon_matrix
         steps.append("phase oversampling removal")
+    if header.is_3d and header.encoded_matrix[2] > header.recon_matrix[2]:  # the same
+        steps.append("slab oversampling removal")
     if options.average and int(lines.counter("average").max()) > 0:
         steps.append("averaging")
     if model is not None:
@@ -300,7 +302,11 @@ def _reconstruct_kspace(kspace: KSpace, header: SeriesHeader, options: ReconOpti
 
 def _to_recon_matrix(images: np.ndarray, header: SeriesHeader, options: ReconOptions) -> np.ndarray:
     """Match the recon matrix along phase (zero-fill or crop) when it differs from the
-    encoded one."""
+    encoded one; 3D: crop the central partitions of a slab encoded wider (slab oversampling)."""
+    nz_rec = header.recon_matrix[2]
+    if header.is_3d and images.shape[0] > nz_rec:
+        start = images.shape[0] // 2 - nz_rec // 2
+        images = images[start:start + nz_rec]
     ny_rec = header.recon_matrix[1]
     ny = images.shape[1]
     if ny == ny_rec:

@@ -12,8 +12,14 @@ needs FFTs along the phase-encoding axes only) and converges far faster (for BAR
 phantoms: a higher SSIM than 100 primal-dual iterations in 40, at a third of the time;
 benchmarks/recon_vs_bart.py).
 
+With ``accelerate`` (as :func:`~vetmri.recon.cs.tv_recon` runs it) the split variable and the dual are extrapolated as in
+Nesterov's method, restarted whenever the combined residual grows (fast ADMM with restart):
+at the same iterations it removes more of the coherent aliasing of R = 4 (BART's phantoms:
+tubes R = 4 from 0.0045 below BART's best SSIM to above it). Over-relaxation is then off.
+
 Reference: Boyd et al., Found Trends Mach Learn 2011 (ADMM); Goldstein and Osher, SIAM J
-Imaging Sci 2009 (split Bregman).
+Imaging Sci 2009 (split Bregman); Goldstein, O'Donoghue, Setzer and Baraniuk, SIAM J Imaging
+Sci 2014 (fast ADMM with restart).
 """
 
 from __future__ import annotations
@@ -57,11 +63,17 @@ class SenseADMMTV:
     inner : int
         Conjugate-gradient steps per iteration.
     alpha : float
-        Over-relaxation (1 is plain ADMM; 1.5-1.8 usually converges faster).
+        Over-relaxation (1 is plain ADMM; 1.5-1.8 usually converges faster); not used with
+        ``accelerate``.
+    accelerate : bool
+        Nesterov extrapolation of the split variable and the dual, with restart.
     """
 
+    #: A restart when the combined residual does not fall below this fraction of the last.
+    RESTART_ETA = 0.999
+
     def __init__(self, y: np.ndarray, mask: np.ndarray, maps: np.ndarray, lam: float, *, rho: float,
-                 iterations: int = 30, inner: int = 2, alpha: float = 1.0) -> None:
+                 iterations: int = 30, inner: int = 2, alpha: float = 1.0, accelerate: bool = False) -> None:
         spatial = maps.shape[1:]
         self.axes = tuple(range(-len(spatial), 0))
         # the iterations run on the ifftshifted image and k-space (periodic total variation
@@ -88,6 +100,10 @@ class SenseADMMTV:
         self._normal_x = self._normal(self._x)
         self.z = _grad(self._x)
         self.u = np.zeros_like(self.z)
+        self.accelerate = accelerate
+        # extrapolated split variable and dual (the plain ones without acceleration)
+        self._z_hat, self._u_hat = self.z, self.u
+        self._momentum, self._residual = 1.0, np.inf
 
     @property
     def x(self) -> np.ndarray:
@@ -110,12 +126,12 @@ class SenseADMMTV:
 
     def update(self) -> None:
         x, normal_x = self._x, self._normal_x
-        rhs = self.aty + self.rho * _grad_adjoint(self.z - self.u)
+        z_hat, u_hat = self._z_hat, self._u_hat
+        rhs = self.aty + self.rho * _grad_adjoint(z_hat - u_hat)
         r = rhs - normal_x
-        s = self._precondition(r)
-        p = s
-        rs = np.vdot(r, s)
-        for _ in range(self.inner):
+        p = self._precondition(r)
+        rs = np.vdot(r, p)
+        for step_index in range(self.inner):
             ap = self._normal(p)
             curvature = np.vdot(p, ap)
             if abs(curvature) == 0:
@@ -123,16 +139,35 @@ class SenseADMMTV:
             step = rs / curvature
             x = x + step * p
             normal_x = normal_x + step * ap
+            if step_index == self.inner - 1:
+                break  # the next direction would not be used
             r = r - step * ap
             s = self._precondition(r)
             rs_new = np.vdot(r, s)
             p = s + (rs_new / rs) * p
             rs = rs_new
         self._x, self._normal_x = x.astype(np.complex64), normal_x.astype(np.complex64)
-        v = self.alpha * _grad(self._x) + (1.0 - self.alpha) * self.z + self.u
+        gradient = _grad(self._x)
+        if not self.accelerate:
+            gradient = self.alpha * gradient + (1.0 - self.alpha) * z_hat
+        v = gradient + u_hat
         norm = np.sqrt(np.sum(np.abs(v) ** 2, axis=0))
-        self.z = (v * np.maximum(0.0, 1.0 - (self.lam / self.rho) / np.maximum(norm, 1e-30))).astype(np.complex64)
-        self.u = (v - self.z).astype(np.complex64)
+        z = (v * np.maximum(0.0, 1.0 - (self.lam / self.rho) / np.maximum(norm, 1e-30))).astype(np.complex64)
+        u = (v - z).astype(np.complex64)
+        if self.accelerate:
+            residual = float(np.vdot(u - u_hat, u - u_hat).real + np.vdot(z - z_hat, z - z_hat).real)
+            if residual < self.RESTART_ETA * self._residual:
+                momentum = (1 + np.sqrt(1 + 4 * self._momentum**2)) / 2
+                w = (self._momentum - 1) / momentum
+                self._z_hat = (z + w * (z - self.z)).astype(np.complex64)
+                self._u_hat = (u + w * (u - self.u)).astype(np.complex64)
+                self._momentum, self._residual = momentum, residual
+            else:  # restart from the last iterate without momentum
+                self._z_hat, self._u_hat = self.z, self.u
+                self._momentum, self._residual = 1.0, self._residual / self.RESTART_ETA
+        else:
+            self._z_hat, self._u_hat = z, u
+        self.z, self.u = z, u
         self.iteration += 1
 
     def done(self) -> bool:

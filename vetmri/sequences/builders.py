@@ -70,7 +70,7 @@ class _Kernel:
         self.gamma = w.gamma
         p = plan.parameters
         self.rows, self.fov_phase = p.encoded_rows, p.encoded_fov_m[0]
-        self.partitions = p.slices if p.sequence == "gre3d" else 1
+        self.partitions = p.encoded_partitions
         self.thickness = p.slice_m
         self.spoil_count = 0
 
@@ -160,7 +160,7 @@ def _two_d(w: BlockWriter, plan: SeriesPlan, timing: SeriesTiming, te: int, ti: 
 def _three_d(w: BlockWriter, plan: SeriesPlan, timing: SeriesTiming, te: int, tr: int) -> None:
     kernel = _Kernel(w, plan, timing, te, 0)
     fill = tr - timing.slice_period_us(te, 0)
-    centre = (plan.parameters.encoded_rows // 2, plan.parameters.slices // 2)
+    centre = (plan.parameters.encoded_rows // 2, plan.parameters.encoded_partitions // 2)
     points = [(0, centre, False)] * plan.dummy_repetitions
     points += [(a, pt, True) for a in range(plan.parameters.averages) for pt in plan.encoding.points]
     for average, (line, partition), acquire in points:
@@ -196,10 +196,12 @@ def make_sequence(plan: SeriesPlan, profile: ScannerProfile) -> object:
     seq = w.seq
     seq.set_definition("Name", p.name)
     # What the file encodes: the phase FOV and lines include any phase oversampling.
-    seq.set_definition("FOV", [p.fov_m[1], p.encoded_fov_m[0], p.slice_m * (p.slices if p.sequence == "gre3d" else 1)])
-    seq.set_definition("Matrix", [p.matrix[1], p.encoded_rows, p.slices])
+    seq.set_definition("FOV", [p.fov_m[1], p.encoded_fov_m[0], p.slice_m * p.encoded_partitions])
+    seq.set_definition("Matrix", [p.matrix[1], p.encoded_rows, p.encoded_partitions if p.sequence == "gre3d" else p.slices])
     if p.phase_oversampling > 0:
         seq.set_definition("PhaseOversampling", p.phase_oversampling)
+    if p.slab_oversampling > 0:
+        seq.set_definition("SlabOversampling", p.slab_oversampling)
     seq.set_definition("TE", p.te_s)
     seq.set_definition("TR", p.tr_s)
     if p.ti_s is not None:

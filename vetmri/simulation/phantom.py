@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from vetmri.errors import UserInputError
+from vetmri.protocols.allometry import read_exponent
 from vetmri.resources import data_folder
 from vetmri.simulation.texture import PATTERN_KINDS, Pattern, TextureSettings
 from vetmri.tissues import Tissue, TissueLibrary, load_tissue_library, read_tissue_values
@@ -250,7 +251,7 @@ def _parse(top: TomlTable, path: Path | None, library: TissueLibrary) -> Phantom
         species=head.string_list("species"),
         region=head.string("region"),
         reference_weight_kg=ref,
-        scale_exponent=head.number("scale_exponent", default=0.0, minimum=0.0, maximum=1.0),
+        scale_exponent=read_exponent(head, "scale_exponent", default=0.0),
         scale_source=head.string("scale_source", default="", allow_empty=True),
         weight_range_kg=(low, high),
     )

@@ -4,7 +4,8 @@ where the writer put them there, otherwise read off the events.
 Inferred values: the slice thickness is the excitation's small-tip bandwidth over its
 slice-select gradient; TR the interval between consecutive excitations of one slice; TE the
 time from the excitation to the echo of the readout that crosses the k-space centre (the
-effective echo time of a turbo spin echo); TI the time from an inversion to the next
+effective echo time of a turbo spin echo), and for a multi-echo sequence (one encoding read
+at several echoes after one excitation) the echo time of every echo number; TI the time from an inversion to the next
 excitation; the flip angle the first excitation's; the echo train length the readouts per
 excitation.
 """
@@ -12,6 +13,7 @@ excitation.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,6 +47,10 @@ class SequenceParameters:
         0 when the sequence has no such interval (one excitation, no inversion).
     flip_angle_deg : float
     echo_train_length : int
+        Readouts of different lines per excitation (1 for a multi-echo sequence).
+    echo_times_s : tuple of float
+        Multi-echo: the echo time of each echo (contrast), in echo order; else ``(te_s,)``
+        (empty when there is no TE).
     fov_m : tuple of float or None
         The ``FOV`` definition (x, y, z as written), if any.
     inferred : tuple of str
@@ -59,6 +65,7 @@ class SequenceParameters:
     echo_train_length: int
     fov_m: tuple[float, ...] | None
     inferred: tuple[str, ...]
+    echo_times_s: tuple[float, ...] = ()
 
     def describe(self) -> str:
         """One sentence naming the values inferred from the events (empty if none)."""
@@ -73,6 +80,8 @@ class SequenceParameters:
                 continue
             text = (f"{value * 1e3:.2f} mm" if key == "slice_thickness_m" else
                     f"{value:.1f} deg" if key == "flip_angle_deg" else f"{value * 1e3:.1f} ms")
+            if key == "te_s" and len(self.echo_times_s) > 1:
+                text = ", ".join(f"{t * 1e3:.1f}" for t in self.echo_times_s) + f" ms ({len(self.echo_times_s)} echoes)"
             parts.append(f"{names[key]} {text}")
         if not parts:
             return ""
@@ -96,6 +105,32 @@ def _definition(definitions: dict, names: Sequence[str]) -> float | None:
             except (TypeError, ValueError, IndexError):
                 return None
     return None
+
+
+def _definition_list(definitions: dict, names: Sequence[str]) -> tuple[float, ...]:
+    for name in names:
+        if name in definitions:
+            try:
+                return tuple(float(v) for v in np.atleast_1d(np.asarray(definitions[name], dtype=float)).ravel())
+            except (TypeError, ValueError):
+                return ()
+    return ()
+
+
+def _echo_times(readouts: Sequence[SimulatedAcquisition]) -> tuple[float, ...]:
+    """The echo time of each echo number when one encoding is read at several echoes after
+    one excitation (multi-echo, ECO is then a contrast, as the encoding reads it); else ()."""
+    imaging = [a for a in readouts if "NOISE" not in a.flags and a.echo_time_s is not None]
+    echoes_at: dict[tuple, set[int]] = defaultdict(set)
+    times: dict[int, list[float]] = defaultdict(list)
+    for a in imaging:
+        c = a.counters
+        echoes_at[(c.get("LIN", 0), c.get("PAR", 0), c.get("SLC", 0), c.get("AVG", 0), c.get("SET", 0),
+                   c.get("REP", 0))].add(c.get("ECO", 0))
+        times[c.get("ECO", 0)].append(float(a.echo_time_s))  # type: ignore[arg-type]
+    if not any(len(v) > 1 for v in echoes_at.values()):
+        return ()
+    return tuple(float(np.median(times[e])) for e in sorted(times))
 
 
 def _fov(definitions: dict) -> tuple[float, ...] | None:
@@ -162,5 +197,17 @@ def sequence_parameters(events: SequenceEvents, readouts: Sequence[SimulatedAcqu
             guessed.append(key)
         else:
             values[key] = given
-    return SequenceParameters(**values, echo_train_length=_train_length(readouts), fov_m=_fov(definitions),
-                              inferred=tuple(guessed))
+    train = _train_length(readouts)
+    echo_times = _echo_times(readouts)
+    if echo_times:  # multi-echo: one echo per contrast, no echo train
+        train = 1
+        written = _definition_list(definitions, _DEFINITION_NAMES["te_s"])
+        if len(written) == len(echo_times):
+            echo_times = written
+        elif "te_s" not in guessed:
+            guessed.append("te_s")  # a single TE written cannot say the others
+        values["te_s"] = echo_times[0]
+    else:
+        echo_times = (values["te_s"],) if values["te_s"] else ()
+    return SequenceParameters(**values, echo_train_length=train, fov_m=_fov(definitions),
+                              inferred=tuple(guessed), echo_times_s=echo_times)
