@@ -32,7 +32,7 @@ SEXES = ("female", "male", "unknown")
 #: exam can be resumed); ``acquired``, ``reconstructed`` and ``completed`` are kept for
 #: studies filed by hand (``vetmri recon --format dicom``) and imported ones.
 STUDY_STATUSES = ("planned", "scanning", "complete", "incomplete", "acquired", "reconstructed", "completed", "cancelled")
-SEND_STATUSES = ("pending", "sending", "sent", "failed")
+SEND_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
 
 
 def _day(text: str | None) -> date | None:
@@ -320,9 +320,10 @@ class SendJob:
         The PACS node name of the settings (``pacs.NAME``).
     series_id : str
         One series, or empty for the whole study.
-    status : {"pending", "sending", "sent", "failed"}
+    status : {"pending", "sending", "sent", "failed", "cancelled"}
         ``failed`` only after the last allowed attempt; ``sending`` whose lease ran out
-        (the sender died) is due again.
+        (the sender died) is due again; ``cancelled`` by the staff (never sent, until
+        retried).
     next_attempt_at : datetime
         When a pending job may be tried (UTC); for ``sending`` the end of the lease.
     """
