@@ -18,6 +18,7 @@ from vetmri.tui.commands import VetmriCommands
 from vetmri.tui.context import CoreContext
 from vetmri.tui.exam_worker import ExamRunner
 from vetmri.tui.failures import failure_sentence
+from vetmri.tui.queue_worker import QueueDrainRunner
 from vetmri.tui.styles import stylesheet
 from vetmri.tui.widgets.status_header import HeaderState, StatusHeader
 
@@ -29,7 +30,7 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 STATUS_INTERVAL_S = 30.0
 
 
-class VetmriApp(ExamRunner, App[int]):
+class VetmriApp(QueueDrainRunner, ExamRunner, App[int]):
     """The front desk and the console of the scanner.
 
     Parameters
@@ -39,6 +40,8 @@ class VetmriApp(ExamRunner, App[int]):
     watch_status : bool
         Check the scanner and the PACS queue every :data:`STATUS_INTERVAL_S` (off in
         snapshot tests, for a still picture).
+    drain_queue : bool, optional
+        Send the PACS queue in the background (default: as ``watch_status``).
     """
 
     TITLE = "vetmri"
@@ -51,8 +54,10 @@ class VetmriApp(ExamRunner, App[int]):
         Binding("f2", "settings", "Settings", show=False),
     ]
 
-    def __init__(self, *, clock: Callable[[], datetime] | None = None, watch_status: bool = True) -> None:
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, watch_status: bool = True,
+                 drain_queue: bool | None = None) -> None:
         super().__init__()
+        self.drains_queue = watch_status if drain_queue is None else drain_queue
         self.context = CoreContext(clock=clock)
         self.clock = self.context.clock
         self.watch_status = watch_status
@@ -73,6 +78,8 @@ class VetmriApp(ExamRunner, App[int]):
         self.refresh_status()
         if self.watch_status:
             self.set_interval(STATUS_INTERVAL_S, self.refresh_status)
+        if self.drains_queue:
+            self.start_queue_drain()
 
     def on_unmount(self) -> None:
         self.context.close()
@@ -173,6 +180,11 @@ class VetmriApp(ExamRunner, App[int]):
         with self.context.store() as store:
             pet = demo_pet(store)
         self.call_from_thread(self.open_exam_setup, pet.id, start=True, training=True)
+
+    def action_send_export(self, study_id: str | None = None) -> None:
+        from vetmri.tui.screens.send import SendScreen
+
+        self.push_screen(SendScreen(study_id))
 
     def action_send_queue(self) -> None:
         self.send_queue()

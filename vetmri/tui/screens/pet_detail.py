@@ -27,13 +27,15 @@ class PetDetailScreen(CoreScreen):
     BINDINGS = [
         Binding("e", "exam", "Exam"),
         Binding("d", "edit", "Edit details"),
+        Binding("s", "send_study", "Send/export"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
     HELP = """
 ## Pet
 The owner, the weighings (newest last), the staff alerts and every study with its status
-(planned, scanning, acquired, reconstructed, completed, cancelled).
+(planned, scanning, acquired, reconstructed, completed, cancelled). `s` sends or exports
+the highlighted study.
 """
 
     class Loaded(Message):
@@ -96,6 +98,14 @@ The owner, the weighings (newest last), the staff alerts and every study with it
 
     def action_exam(self) -> None:
         self.app.open_exam_setup(self.pet_id)  # type: ignore[attr-defined]
+
+    def action_send_study(self) -> None:
+        """Send or export the highlighted study."""
+        table = self.query_one("#studies", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            if key:
+                self.app.action_send_export(key)  # type: ignore[attr-defined]
 
     def action_edit(self) -> None:
         from vetmri.tui.screens.pet_form import PetFormScreen
