@@ -78,6 +78,8 @@ dates (PS3.15 basic profile) — the originals never change.
         super().__init__()
         self.study_id = study_id
         self._choices = None
+        self._rows: dict = {}
+        self._now = None
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -95,6 +97,7 @@ dates (PS3.15 basic profile) — the originals never change.
             queue = DataTable(id="send-queue", cursor_type="row", zebra_stripes=True)
             queue.add_columns(*QUEUE_COLUMNS)
             yield queue
+            yield Static("", id="send-job")
             with Horizontal(id="send-export"):
                 yield Label("Export to", id="send-export-label")
                 yield Input(placeholder="an empty folder or USB stick", id="send-folder")
@@ -115,7 +118,7 @@ dates (PS3.15 basic profile) — the originals never change.
 
     @work(thread=True, exclusive=True, group="send-load", exit_on_error=False, name="reading the send queue")
     def load(self) -> None:
-        from datetime import datetime, timezone
+        from datetime import timezone
 
         from vetmri.dicom.queue_drain import queue_rows
         from vetmri.dicom.send_choices import latest_study_with_images, send_choices
@@ -126,7 +129,9 @@ dates (PS3.15 basic profile) — the originals never change.
                 self.study_id = latest_study_with_images(store)
             choices = send_choices(store, settings, self.study_id) if self.study_id else None
             rows = queue_rows(store)
-        self.post_message(self.Loaded(choices, rows, datetime.now(timezone.utc)))
+        now = self.app.clock()  # type: ignore[attr-defined]
+        now = now.astimezone(timezone.utc) if now.tzinfo else now.astimezone().astimezone(timezone.utc)
+        self.post_message(self.Loaded(choices, rows, now))
 
     def on_send_screen_loaded(self, message: Loaded) -> None:
         choices = message.choices
@@ -141,11 +146,33 @@ dates (PS3.15 basic profile) — the originals never change.
                 self._fill_controls(choices)
         queue = self.query_one("#send-queue", DataTable)
         cursor = queue.cursor_row
+        self._rows = {r.job_id: r for r in message.rows}
+        self._now = message.now
         rows = [(r.job_id, (r.job_id, r.study_id, r.series, r.destination, r.status, r.attempts,
                             r.next_try(message.now), r.reason or "-")) for r in message.rows]
         fill_table(queue, QUEUE_COLUMNS, rows or [(None, ("-", "", "the queue is empty", "", "", "", "", ""))])
         if rows:
             queue.move_cursor(row=min(cursor, len(rows) - 1))
+        self._show_job(self._highlighted("#send-queue"))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "send-queue":
+            self._show_job(event.row_key.value)
+
+    def _show_job(self, job_id: str | None) -> None:
+        """The highlighted job in full: its reason and when it is tried next."""
+        row = self._rows.get(job_id) if job_id else None
+        line = self.query_one("#send-job", Static)
+        if row is None:
+            line.update("")
+            return
+        text = f"{row.job_id} {row.series} -> {row.destination}: {row.status}"
+        if row.status == "pending" and row.next_attempt_at is not None:
+            local = row.next_attempt_at.astimezone()
+            text += f", next try {local:%H:%M:%S} ({row.next_try(self._now)})"
+        if row.reason and row.status != "sent":
+            text += f"; {row.reason.rstrip('.')}."
+        line.update(text)
 
     def _fill_controls(self, choices) -> None:
         series_rows = [(s.series_id, (s.number, s.description, s.images)) for s in choices.series]
