@@ -54,7 +54,7 @@ async def wait_until(pilot, condition, timeout_s: float = 60) -> None:
 
 
 def make_draining_app() -> VetmriApp:
-    app = VetmriApp(clock=lambda: datetime(2026, 3, 14, 9, 41), watch_status=False, drain_queue=True)
+    app = VetmriApp(clock=datetime.now, watch_status=False, drain_queue=True)  # the real clock: next tries are real
     app.drain_interval_s = 0.5
     return app
 
