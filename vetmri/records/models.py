@@ -189,6 +189,9 @@ class Study:
         Time the animal lay in the bore for this exam (sum over runs, resumed ones too).
     position : str
         The animal's position (``sternal head first``, ...), empty when not recorded.
+    training : bool
+        A teaching or demonstration exam on the simulator, never a real patient (its
+        DICOM files say so, see ``docs/dicom.md``).
     """
 
     id: str
@@ -211,6 +214,7 @@ class Study:
     exam_ended_at: str = ""
     anaesthesia_s: float | None = None
     position: str = ""
+    training: bool = False
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -233,6 +237,7 @@ class Study:
             "exam_ended_at": self.exam_ended_at,
             "anaesthesia_s": self.anaesthesia_s,
             "position": self.position,
+            "training": self.training,
         }
 
     @classmethod
@@ -258,6 +263,7 @@ class Study:
             exam_ended_at=doc.get("exam_ended_at", ""),
             anaesthesia_s=doc.get("anaesthesia_s"),
             position=doc.get("position", ""),
+            training=bool(doc.get("training", False)),
         )
 
 
