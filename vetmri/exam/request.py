@@ -67,7 +67,10 @@ class ExamRequest:
     conditions : SimulatedConditions
         Simulated scanner: the magnet, noise and patient motion (``coil`` comes from the plan).
     training : bool
-        A demonstration or teaching exam (never a real patient).
+        A demonstration or teaching exam (never a real patient): the study is marked
+        ``training`` in the records and in its DICOM files.
+    lesions : bool
+        Simulated scanner: draw the phantom's optional lesions (training cases).
     """
 
     pet_id: str
@@ -82,6 +85,7 @@ class ExamRequest:
     phantom: str | None = None
     conditions: SimulatedConditions = field(default_factory=SimulatedConditions)
     training: bool = False
+    lesions: bool = False
 
     def __post_init__(self) -> None:
         if self.position and self.position not in POSITIONS:

@@ -241,6 +241,8 @@ class ExamSession:
                                          weight_kg=plan.weight_kg, operator=request.operator)
             if request.position:
                 study = self.store.edit_study(study.id, position=request.position)
+        if request.training and not study.training:
+            study = self.store.edit_study(study.id, training=True)
         write_request(self.store.data_dir / study.folder, request)
         return study
 
