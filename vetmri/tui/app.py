@@ -181,6 +181,32 @@ class VetmriApp(QueueDrainRunner, ExamRunner, App[int]):
             pet = demo_pet(store)
         self.call_from_thread(self.open_exam_setup, pet.id, start=True, training=True)
 
+    def action_training_case(self) -> None:
+        from vetmri.exam.training import TRAINING_CASES
+        from vetmri.tui.screens.training_picker import TrainingPicker
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.start_training_case(name)
+
+        self.push_screen(TrainingPicker([(c.name, c.title, c.findings) for c in TRAINING_CASES]), chosen)
+
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False, name="the training case")
+    def start_training_case(self, name: str) -> None:
+        """Register the case's animal (once) and start its exam on the simulator."""
+        from vetmri.exam.training import training_case, training_pet, training_request
+
+        case = training_case(name)
+        if self.context.settings().scanner.backend != "sim":
+            self.call_from_thread(self.notify, "Training cases run on the simulated scanner; set the scanner backend "
+                                  "to sim in the settings (F2) first.", severity="warning")
+            return
+        with self.context.store() as store:
+            pet = training_pet(store, case)
+        if self.call_from_thread(self.start_exam, training_request(case, pet.id)):
+            self.call_from_thread(self.notify, f"Training case started: {case.title} ({pet.name}); "
+                                  "the header shows its progress.")
+
     def action_send_export(self, study_id: str | None = None) -> None:
         from vetmri.tui.screens.send import SendScreen
 

@@ -11,6 +11,7 @@ COMMANDS = (
     ("Find a pet", "find_pet", "Search the records by pet or owner name, phone, microchip or Patient ID"),
     ("New pet", "new_pet", "Register a pet and its owner"),
     ("Start the demo exam", "demo_exam", "Set up the exam of the demo dog on the simulated scanner"),
+    ("Start a training case", "training_case", "A teaching exam with lesions on the simulator (never a real patient)"),
     ("Send and export", "send_export", "Send a study or series to a PACS, the queue live, export to a USB stick"),
     ("Send the PACS queue", "send_queue", "Send every study and series waiting for the PACS now"),
     ("Settings", "settings", "Scanner, PACS nodes, data folder, AE title, UID root"),
