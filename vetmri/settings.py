@@ -9,7 +9,8 @@ file means all defaults. Sections::
     [dicom]       ae_title = our AE title, uid_root = root of the UIDs we make
     [pacs.NAME]   ae_title, host, port of each PACS node we may send to; auto_send = true queues
                   every series an exam writes for it
-    [tui]         theme = "dark" | "light", station = name shown in the terminal UI's header
+    [tui]         theme = "dark" | "light", station = name shown in the terminal UI's header,
+                  images = "auto" | "kitty" | "sixel" | "halfblock", truecolor = true forces 24-bit colour
 
 Every problem is a :class:`~vetmri.errors.UserInputError` naming the file and the key.
 """
@@ -54,6 +55,8 @@ _UID = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
 _NODE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 #: The colour themes of the terminal UI.
 THEMES = ("dark", "light")
+#: How the terminal UI draws images (``auto`` detects the terminal).
+IMAGE_MODES = ("auto", "kitty", "sixel", "halfblock")
 #: Longest UID root we accept: leaves 24 characters of the 64 for what we append.
 UID_ROOT_MAX_LENGTH = 40
 
@@ -144,10 +147,18 @@ class TuiSettings:
         The colour theme (the UI remembers the last one chosen).
     station : str
         The clinic or station name shown in the header; empty shows the AE title.
+    images : {"auto", "kitty", "sixel", "halfblock"}
+        How images are drawn: ``auto`` detects a terminal with the Kitty graphics protocol
+        or Sixel and uses half-blocks elsewhere (tmux, plain SSH, the Linux console).
+    truecolor : bool
+        Draw in 24-bit colour even when the terminal does not say it can (over SSH, which
+        does not forward ``COLORTERM``): all 256 grey levels instead of about 30.
     """
 
     theme: str = "dark"
     station: str = ""
+    images: str = "auto"
+    truecolor: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,7 +238,8 @@ class Settings:
                 n.name: {"ae_title": n.ae_title, "host": n.host, "port": n.port, "auto_send": n.auto_send} for n in self.pacs
             },
             "records": {"backups_kept": self.records.backups_kept},
-            "tui": {"theme": self.tui.theme, "station": self.tui.station},
+            "tui": {"theme": self.tui.theme, "station": self.tui.station, "images": self.tui.images,
+                    "truecolor": self.tui.truecolor},
         }
 
 
@@ -336,7 +348,9 @@ def _parse(top: TomlTable, path: Path, environ: Mapping[str, str]) -> Settings:
     if len(station) > 64 or any(ord(c) < 32 for c in station):
         raise section.error("station", f"must be a name of at most 64 characters, not {station!r}")
     tui = TuiSettings(
-        theme=section.string("theme", default=TuiSettings.theme, choices=THEMES), station=station.strip()
+        theme=section.string("theme", default=TuiSettings.theme, choices=THEMES), station=station.strip(),
+        images=section.string("images", default=TuiSettings.images, choices=IMAGE_MODES),
+        truecolor=section.boolean("truecolor", default=TuiSettings.truecolor),
     )
     section.reject_unknown_keys()
 
@@ -402,6 +416,8 @@ _KEY_FORMS = (
     "records.backups_kept",
     "tui.theme",
     "tui.station",
+    "tui.images",
+    "tui.truecolor",
 )
 
 
@@ -472,7 +488,7 @@ def set_setting(
     converted: Any = value
     if len(parts) == 2 and parts[0] == "pacs":
         converted = _parse_node_address(key, value)
-    elif parts[-1] == "auto_send":
+    elif parts[-1] in ("auto_send", "truecolor"):
         if value.strip().lower() not in ("true", "false", "yes", "no", "on", "off"):
             raise UserInputError(f"{key} must be true or false, not {value!r}.")
         converted = value.strip().lower() in ("true", "yes", "on")

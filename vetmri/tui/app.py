@@ -42,6 +42,8 @@ class VetmriApp(QueueDrainRunner, ExamRunner, App[int]):
         snapshot tests, for a still picture).
     drain_queue : bool, optional
         Send the PACS queue in the background (default: as ``watch_status``).
+    review_study : str, optional
+        Open the review of this study (``S-...``) at start (``vetmri tui --study``).
     """
 
     TITLE = "vetmri"
@@ -55,9 +57,10 @@ class VetmriApp(QueueDrainRunner, ExamRunner, App[int]):
     ]
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None, watch_status: bool = True,
-                 drain_queue: bool | None = None) -> None:
+                 drain_queue: bool | None = None, review_study: str | None = None) -> None:
         super().__init__()
         self.drains_queue = watch_status if drain_queue is None else drain_queue
+        self.review_study = review_study
         self.context = CoreContext(clock=clock)
         self.clock = self.context.clock
         self.watch_status = watch_status
@@ -70,11 +73,15 @@ class VetmriApp(QueueDrainRunner, ExamRunner, App[int]):
 
         settings = self.context.settings()
         self.theme = THEMES.get(settings.tui.theme, THEMES["dark"])
+        if settings.tui.truecolor:
+            self.force_truecolor()
         self.header_state = HeaderState(station=settings.tui.station or settings.dicom.ae_title,
                                         scanner="simulated" if settings.scanner.backend == "sim"
                                         else f"link {settings.scanner.address} checking")
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(PatientsScreen())
+        if self.review_study:
+            self.open_review(self.review_study)
         self.refresh_status()
         if self.watch_status:
             self.set_interval(STATUS_INTERVAL_S, self.refresh_status)
@@ -83,6 +90,13 @@ class VetmriApp(QueueDrainRunner, ExamRunner, App[int]):
 
     def on_unmount(self) -> None:
         self.context.close()
+
+    def force_truecolor(self) -> None:
+        """Draw in 24-bit colour whatever the terminal announced (``tui.truecolor``: over SSH,
+        which drops ``COLORTERM``, the terminal often has it all the same)."""
+        from rich.console import ColorSystem
+
+        self.console._color_system = ColorSystem.TRUECOLOR  # what TEXTUAL_COLOR_SYSTEM=truecolor sets
 
     # -- header --------------------------------------------------------------------------
 
@@ -226,3 +240,28 @@ class VetmriApp(QueueDrainRunner, ExamRunner, App[int]):
         text = "The PACS queue is empty." if not outcomes else f"Sent {sent} of {len(outcomes)} queued jobs."
         self.call_from_thread(self.notify, text, severity="information" if sent == len(outcomes) else "warning")
         self.refresh_status()
+
+    def open_review(self, study_id: str) -> None:
+        """The review of the study ``study_id``: its series, the pet's priors, measurements."""
+        from vetmri.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(study_id))
+
+    def action_review(self) -> None:
+        from vetmri.tui.screens.pet_detail import PetDetailScreen
+
+        study_id = self.screen.highlighted_study() if isinstance(self.screen, PetDetailScreen) else None
+        if study_id:
+            self.open_review(study_id)
+        else:
+            self.find_study_to_review()
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False, name="finding a study to review")
+    def find_study_to_review(self) -> None:
+        with self.context.store() as store:
+            studies = [s for s in store.list_studies() if any(x.dicom_folder for x in store.series_of_study(s.id))]
+        if studies:
+            self.call_from_thread(self.open_review, studies[0].id)
+        else:
+            self.call_from_thread(self.notify, "No study has images yet; run an exam or import a prior first.",
+                                  severity="warning")

@@ -28,14 +28,15 @@ class PetDetailScreen(CoreScreen):
         Binding("e", "exam", "Exam"),
         Binding("d", "edit", "Edit details"),
         Binding("s", "send_study", "Send/export"),
+        Binding("v", "review", "Review images"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
     HELP = """
 ## Pet
 The owner, the weighings (newest last), the staff alerts and every study with its status
-(planned, scanning, acquired, reconstructed, completed, cancelled). `s` sends or exports
-the highlighted study.
+(planned, scanning, acquired, reconstructed, completed, cancelled). `v` or `enter` on a
+study opens its review; `s` sends or exports it.
 """
 
     class Loaded(Message):
@@ -111,6 +112,22 @@ the highlighted study.
         from vetmri.tui.screens.pet_form import PetFormScreen
 
         self.app.push_screen(PetFormScreen(self.pet_id))
+
+    def highlighted_study(self) -> str | None:
+        """The study id of the highlighted row (None when the pet has none)."""
+        table = self.query_one("#studies", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return key if isinstance(key, str) and key.startswith("S-") else None
+
+    def action_review(self) -> None:
+        study_id = self.highlighted_study()
+        if study_id:
+            self.app.open_review(study_id)  # type: ignore[attr-defined]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_review()
 
     def action_back(self) -> None:
         self.app.pop_screen()

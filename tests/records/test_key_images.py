@@ -1,0 +1,43 @@
+"""Key images are kept with the study, survive reopening the store, and are refused
+without the UIDs that name the image."""
+
+from __future__ import annotations
+
+import pytest
+
+from vetmri.errors import UserInputError
+from vetmri.records.key_images import key_images, mark_key_image, unmark_key_image
+from vetmri.records.store import open_store
+
+
+def _study(store):
+    owner = store.add_owner("Ana Díaz", "600 123 456")
+    pet = store.add_pet(owner.id, "Luna", "cat", 4.2)
+    return store.add_study(pet.id, "brain")
+
+
+def test_marked_images_are_found_after_reopening_the_store():
+    with open_store() as store:
+        study = _study(store)
+        mark_key_image(store, study.id, series_uid="1.2.3", sop_instance_uid="1.2.3.2", series_number=2,
+                       instance_number=5, series_description="T2 TSE transverse", note="mass")
+        mark_key_image(store, study.id, series_uid="1.2.3", sop_instance_uid="1.2.3.1", series_number=2,
+                       instance_number=1)
+        mark_key_image(store, study.id, series_uid="1.2.3", sop_instance_uid="1.2.3.2", series_number=2,
+                       instance_number=5, series_description="T2 TSE transverse", note="mass, left")
+    with open_store() as store:
+        found = key_images(store, study.id)
+        assert [(k.instance_number, k.note) for k in found] == [(1, ""), (5, "mass, left")]
+        assert found[1].series_description == "T2 TSE transverse" and found[1].marked_at
+        assert unmark_key_image(store, study.id, "1.2.3.1") is True
+        assert unmark_key_image(store, study.id, "1.2.3.1") is False
+        assert [k.sop_instance_uid for k in key_images(store, study.id)] == ["1.2.3.2"]
+
+
+def test_an_image_without_uids_or_an_unknown_study_is_one_sentence():
+    with open_store() as store:
+        study = _study(store)
+        with pytest.raises(UserInputError, match="SOP Instance UIDs"):
+            mark_key_image(store, study.id, series_uid="", sop_instance_uid="1.2")
+        with pytest.raises(UserInputError, match="no study"):
+            key_images(store, "S-000999")
