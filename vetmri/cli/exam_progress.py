@@ -56,6 +56,8 @@ class ExamPrinter:
                     f"{event.dicom_dir}, {self._slices.get(event.index, 0)} shown while scanning")
         if isinstance(event, ev.SeriesFailed):
             return f"series {event.description}: stopped: {event.reason} ({event.acquisitions} readouts kept)"
+        if isinstance(event, ev.SeriesSkipped):
+            return f"series {event.description}: skipped: {event.reason} ({event.acquisitions} readouts kept)"
         if isinstance(event, ev.ExamDone):
             tail = "" if event.status == "complete" else f": {event.reason}"
             return (f"exam {event.status}{tail} ({_clock(event.scan_time_s)} of scan in {event.wall_time_s:.1f} s)")

@@ -80,6 +80,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     restore.add_argument("--yes", action="store_true", help="confirm replacing the current records")
     _json(restore, _restore)
 
+    vitals = actions.add_parser("vitals", help="record a study's vital signs under anaesthesia (or --list its log)")
+    vitals.add_argument("study", metavar="STUDY_ID")
+    vitals.add_argument("--heart-rate", metavar="BPM", help="heart rate, beats per minute")
+    vitals.add_argument("--spo2", metavar="PERCENT", help="haemoglobin oxygen saturation, %%")
+    vitals.add_argument("--etco2", metavar="MMHG", help="end-tidal CO2, mmHg")
+    vitals.add_argument("--temperature", metavar="CELSIUS", help="body temperature, degrees Celsius")
+    vitals.add_argument("--note", default="", help="drugs given, fluid rate, ...")
+    vitals.add_argument("--operator", default="")
+    vitals.add_argument("--list", action="store_true", help="print the study's anaesthesia log instead")
+    _json(vitals, _vitals)
+
     export = actions.add_parser("export", help="export the records to JSON or CSV")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--output", type=Path, required=True, help="JSON file, or folder for CSV files")
@@ -304,4 +315,22 @@ def _export(args: argparse.Namespace) -> int:
         counts = export_csv(store, args.output) if args.format == "csv" else export_json(store, args.output)
     _emit(args, {"output": str(args.output), "format": args.format, "counts": counts},
           [f"exported {sum(counts.values())} records to {args.output}"])
+    return 0
+
+
+def _vitals(args: argparse.Namespace) -> int:
+    from vetmri.errors import UserInputError
+    from vetmri.records.vitals import record_vitals, vitals_of_study
+
+    given = {"heart_rate_bpm": args.heart_rate, "spo2_percent": args.spo2, "etco2_mmhg": args.etco2,
+             "temperature_c": args.temperature}
+    with _open() as store:
+        if args.list:
+            if any(v is not None for v in given.values()):
+                raise UserInputError("--list prints the log; leave out the vital signs (or leave out --list to record them).")
+            log = vitals_of_study(store, args.study)
+            _emit(args, [v.to_dict() for v in log], [v.line() for v in log] or [f"no vital signs recorded for {args.study}"])
+            return 0
+        entry = record_vitals(store, args.study, **given, note=args.note, operator=args.operator)
+    _emit(args, entry.to_dict(), [f"recorded {entry.id} for {entry.study_id}: {entry.line()}"])
     return 0

@@ -9,6 +9,7 @@ the events to its UI thread)::
     outcome = session.start(ExamRequest(pet_id="P-000001", region="brain"))
     outcome = session.resume("S-000003")                         # after an abort or a cut link
     outcome = session.resume("S-000003", repeat=2)               # series 2 again (the animal moved)
+    session.skip(3)                                              # from any thread: series 3 not played
     session.abort()                                              # from any thread
 
 Events (:mod:`vetmri.exam.events`, frozen dataclasses): ``StudyReady``, ``ExamProgress``
@@ -26,6 +27,7 @@ from vetmri.exam.events import (
     ExamProgress,
     SeriesDone,
     SeriesFailed,
+    SeriesSkipped,
     SeriesStarted,
     SliceImageReady,
     StudyReady,
@@ -47,6 +49,7 @@ __all__ = [
     "SeriesDone",
     "SeriesFailed",
     "SeriesOutcome",
+    "SeriesSkipped",
     "SeriesStarted",
     "SliceImageReady",
     "StudyReady",

@@ -4,7 +4,7 @@ Events are made in the exam's worker thread and handed to one callback. Each own
 data (arrays are private copies), so a front end may forward them to its UI thread as
 they are. The order of one exam: :class:`StudyReady`, the calibration steps, then per
 series :class:`SeriesStarted`, :class:`ExamProgress` and :class:`SliceImageReady` while it
-runs, and :class:`SeriesDone` or :class:`SeriesFailed`; last :class:`ExamDone`.
+runs, and :class:`SeriesDone`, :class:`SeriesFailed` or :class:`SeriesSkipped`; last :class:`ExamDone`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "ExamProgress",
     "SeriesDone",
     "SeriesFailed",
+    "SeriesSkipped",
     "SeriesStarted",
     "SliceImageReady",
     "StudyReady",
@@ -42,6 +43,13 @@ class StudyReady:
         Descriptions of the series this run will acquire, in order.
     scan_time_s : float
         Planned scan time of those series.
+    series_indices : tuple of int
+        Their 0-based indices in the exam plan, in the same order.
+    series_scan_time_s : tuple of float
+        Their planned scan times, in the same order.
+    exam_started_at : str
+        ISO moment (UTC) the study's first exam run started (an earlier run's, when resumed):
+        the start of the animal's time under anaesthesia.
     """
 
     study_id: str
@@ -50,6 +58,9 @@ class StudyReady:
     pet_name: str
     series_planned: tuple[str, ...]
     scan_time_s: float
+    series_indices: tuple[int, ...] = ()
+    series_scan_time_s: tuple[float, ...] = ()
+    exam_started_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,9 @@ class SliceImageReady:
         Magnitude, rows along the phase-encoding axis.
     geometry : SliceGeometry
         Where the image lies in the scanner.
+    last_readout_at_s : float
+        ``time.monotonic()`` when the slice's last readout arrived here (0 when unknown):
+        a front end measures from it how soon the image was on screen.
     """
 
     index: int
@@ -142,6 +156,7 @@ class SliceImageReady:
     slices: int
     image: np.ndarray
     geometry: SliceGeometry
+    last_readout_at_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -197,6 +212,28 @@ class SeriesFailed:
 
 
 @dataclass(frozen=True)
+class SeriesSkipped:
+    """The operator skipped a series (:meth:`vetmri.exam.ExamSession.skip`): one not yet
+    started is not played; one running is stopped, and what it received stays in the raw
+    file. A skipped series counts as done for the study's status and is not acquired on
+    resume (unless repeated on purpose).
+
+    Attributes
+    ----------
+    index : int
+    description : str
+    reason : str
+    acquisitions : int
+        Readouts it had received (0 when it had not started).
+    """
+
+    index: int
+    description: str
+    reason: str
+    acquisitions: int
+
+
+@dataclass(frozen=True)
 class ExamDone:
     """The run ended.
 
@@ -218,4 +255,4 @@ class ExamDone:
 
 #: Any event of an exam.
 ExamEvent = Union[StudyReady, CalibrationStepDone, SeriesStarted, ExamProgress, SliceImageReady, SeriesDone,
-                  SeriesFailed, ExamDone]
+                  SeriesFailed, SeriesSkipped, ExamDone]

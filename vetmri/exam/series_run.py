@@ -17,11 +17,12 @@ from vetmri.exam.events import (
     ExamProgress,
     SeriesDone,
     SeriesFailed,
+    SeriesSkipped,
     SeriesStarted,
     SliceImageReady,
 )
 from vetmri.exam.sequence_cache import SequenceCache
-from vetmri.exam.study_files import attempt_name, raw_path
+from vetmri.exam.study_files import add_skipped, attempt_name, raw_path
 
 if TYPE_CHECKING:
     from vetmri.exam.request import ExamRequest
@@ -47,9 +48,9 @@ class SeriesOutcome:
     number : int
         Series Number in the study (0 when nothing was written).
     description : str
-    status : {"complete", "incomplete", "failed"}
+    status : {"complete", "incomplete", "failed", "skipped"}
         ``incomplete``: cut short (its readouts are kept); ``failed``: acquired but its
-        images could not be written.
+        images could not be written; ``skipped``: left out by the operator.
     reason : str
     images : int
     dicom_dir : str
@@ -111,6 +112,7 @@ class SeriesRunner:
         self._writer = None
         self._queued: list[str] = []
         self._remaining_s = 0.0
+        self._received = 0
 
     # -- calibration -----------------------------------------------------------------------
 
@@ -151,8 +153,18 @@ class SeriesRunner:
         self._writer = RawExamWriter(self.raw)
         for index in indices:
             self._check_abort()
-            received = kept.get(index)
-            outcome = self._from_raw(index, received) if received is not None else self._one(index)
+            skipped = self.session._begin_series(index)
+            if skipped:
+                outcome = self._skipped(index, self.plan.series[index].parameters.name, skipped, 0, 0.0, 0.0)
+            else:
+                received = kept.get(index)
+                try:
+                    outcome = self._from_raw(index, received) if received is not None else self._one(index)
+                finally:
+                    late = self.session._end_series(index)
+                if late and outcome.status == "incomplete" and not self.session.aborted:
+                    outcome = self._skipped(index, outcome.description, late, self._received, outcome.scan_time_s,
+                                            outcome.wall_time_s)
             self.outcomes.append(outcome)
             self._remaining_s = max(0.0, self._remaining_s - self.plan.series[index].scan_time_s)
             if outcome.status == "incomplete":
@@ -181,11 +193,14 @@ class SeriesRunner:
         last_report = 0.0
         try:
             for batch in arrivals(self.backend, sequence.text, header_to_xml(header), self.adjustments):
+                arrived = time.monotonic()
                 series_writer.extend(batch)
                 self._check_abort()
+                if self.session._skip_requested(index):  # the backend's abort may have crossed the series' start
+                    raise ScanAborted("the series was skipped")
                 shown = live.add(batch)
                 for image in shown:
-                    emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry))
+                    emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry, arrived))
                 now = time.monotonic()
                 if shown or now - last_report >= _PROGRESS_EVERY_S:  # a slice shown: say how far the series is
                     last_report = now
@@ -194,7 +209,9 @@ class SeriesRunner:
             reason = self.session._abort_reason if isinstance(exc, ScanAborted) or self.session.aborted else str(exc)
             reason = reason or "The scanner stopped the scan."
             fraction = min(1.0, live.received / expected)
-            emit(SeriesFailed(index, name, reason, series_writer.count))
+            self._received = series_writer.count
+            if not (isinstance(exc, ScanAborted) and self.session._skip_requested(index)):
+                emit(SeriesFailed(index, name, reason, series_writer.count))
             return SeriesOutcome(index, 0, name, "incomplete", reason, scan_time_s=fraction * sequence.duration_s,
                                  wall_time_s=time.monotonic() - t0)
         last_readout = time.monotonic()
@@ -202,7 +219,7 @@ class SeriesRunner:
         try:
             images, missing = live.finish()
             for image in missing:
-                emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry))
+                emit(SliceImageReady(index, image.slice_index, slices, image.image, image.geometry, last_readout))
             dwell = live.lines[0].sample_time_s if live.lines else None
             recorded = self._write_dicom(images, index, number, series_writer.group, dwell)
         except VetmriError as exc:
@@ -216,6 +233,13 @@ class SeriesRunner:
                         time.monotonic() - t0, after, images.method))
         return SeriesOutcome(index, recorded[0].number, name, "complete", "", count, str(folder), sequence.duration_s,
                              time.monotonic() - t0, after)
+
+    def _skipped(self, index: int, name: str, reason: str, acquisitions: int, scan_s: float, wall_s: float) -> SeriesOutcome:
+        """Record series ``index`` as skipped with the study and say so."""
+        add_skipped(self.folder, index, name, reason)
+        self.session._emit(SeriesSkipped(index, name, reason, acquisitions))
+        _log.info("series %s of study %s skipped: %s", name, self.study.id, reason)
+        return SeriesOutcome(index, 0, name, "skipped", reason, scan_time_s=scan_s, wall_time_s=wall_s)
 
     def _received_whole(self, index: int) -> str | None:
         """The raw group of an attempt at series ``index`` received to its end but without

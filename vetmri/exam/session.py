@@ -9,6 +9,8 @@ other thread. Whatever stops an exam (an abort, a dropped link, a full disk) lea
 readout received in the raw file, the study ``incomplete`` with the reason, and the exam
 resumable (:meth:`ExamSession.resume`): the remaining series are acquired, the one cut
 short is acquired again as a new attempt with its own series number.
+:meth:`ExamSession.skip` (any thread) leaves a series out on purpose: recorded with the
+study, it counts as done and is not acquired on resume.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from vetmri.errors import OperationFailedError, UserInputError, VetmriError
 from vetmri.exam.events import ExamDone, ExamEvent, StudyReady
 from vetmri.exam.request import ExamRequest
 from vetmri.exam.series_run import SeriesOutcome, SeriesRunner
-from vetmri.exam.study_files import read_request, write_request
+from vetmri.exam.study_files import read_request, read_skipped, write_request
 
 if TYPE_CHECKING:
     from vetmri.protocols.plan import ExamPlan
@@ -148,6 +150,9 @@ class ExamSession:
         self._abort_reason = ""
         self._backend = None
         self._lock = threading.Lock()
+        self._waiting: list[int] = []  # this run's series not started yet
+        self._running: int | None = None
+        self._skips: dict[int, str] = {}
 
     # -- control from any thread -----------------------------------------------------------
 
@@ -163,6 +168,59 @@ class ExamSession:
     @property
     def aborted(self) -> bool:
         return self._abort.is_set()
+
+    def skip(self, index: int, reason: str = "The operator skipped the series.") -> str:
+        """Leave series ``index`` (plan index) of the running exam out: one not started yet
+        is not played; the one running is stopped cleanly (what it received stays in the
+        raw file) and the exam goes on with the next. Either way it is recorded with the
+        study as skipped, with ``reason``.
+
+        Returns
+        -------
+        {"planned", "running"}
+            What the series was when skipped.
+
+        Raises
+        ------
+        UserInputError
+            No exam runs, or the series is not one this run still has to play.
+        """
+        with self._lock:
+            if index == self._running:
+                self._skips[index] = reason
+                backend, state = self._backend, "running"
+            elif index in self._waiting:
+                self._skips[index] = reason
+                backend, state = None, "planned"
+            elif self._running is None and not self._waiting:
+                raise UserInputError("No exam is running; there is no series to skip.")
+            else:
+                raise UserInputError(f"Series {index} is not waiting or running in this exam (done, skipped or not "
+                                     "planned); only a series still to play can be skipped.")
+        if backend is not None:
+            backend.abort()
+        return state
+
+    # -- the runner's side of skip() -------------------------------------------------------
+
+    def _begin_series(self, index: int) -> str:
+        """Series ``index`` is next: its skip reason when it was skipped (then it is not played)."""
+        with self._lock:
+            if index in self._waiting:
+                self._waiting.remove(index)
+            reason = self._skips.pop(index, "")
+            self._running = None if reason else index
+        return reason
+
+    def _skip_requested(self, index: int) -> bool:
+        with self._lock:
+            return index in self._skips and not self._abort.is_set()
+
+    def _end_series(self, index: int) -> str:
+        """Series ``index`` stopped: the skip reason when it was skipped while running."""
+        with self._lock:
+            self._running = None
+            return self._skips.pop(index, "")
 
     # -- the use case ----------------------------------------------------------------------
 
@@ -193,7 +251,7 @@ class ExamSession:
         request = read_request(self.store.data_dir / study.folder, study.id)
         pet = self.store.pet(study.pet_id)
         plan = plan_for_request(request, pet.species, study.weight_kg or pet.weight_kg, pet.breed, self.profile)
-        done = self._done_indices(study)
+        done = self._done_indices(study) | set(read_skipped(self.store.data_dir / study.folder))
         remaining = [i for i in _planned_indices(request, plan) if i not in done]
         if repeat is not None:
             if not 0 <= repeat < len(plan.series):
@@ -219,6 +277,7 @@ class ExamSession:
                 plan = plan_for_request(request, pet.species, plan.weight_kg, pet.breed, profile)
             with self._lock:
                 self._backend = opened.backend
+                self._waiting, self._running, self._skips = list(indices), None, {}
             try:
                 if study is None:
                     study = self._file_study(request, plan)
@@ -226,6 +285,7 @@ class ExamSession:
             finally:
                 with self._lock:
                     self._backend = None
+                    self._waiting, self._running, self._skips = [], None, {}
 
     def _file_study(self, request: ExamRequest, plan: ExamPlan) -> Study:
         """The study of this exam: the pet's planned one for the region (from the worklist
@@ -255,13 +315,14 @@ class ExamSession:
         runner = SeriesRunner(self, study=study, plan=plan, backend=backend, profile=profile, request=request)
         self._emit(StudyReady(study.id, study.study_uid, pet.id, pet.name,
                               tuple(plan.series[i].parameters.name for i in indices),
-                              sum(plan.series[i].scan_time_s for i in indices)))
+                              sum(plan.series[i].scan_time_s for i in indices), tuple(indices),
+                              tuple(plan.series[i].scan_time_s for i in indices), first_start))
         outcomes: list[SeriesOutcome] = []
         reason = ""
         try:
             runner.calibrate(indices)
             outcomes = runner.run_all(indices, reacquire=reacquire)
-            failed = [o for o in outcomes if o.status != "complete"]
+            failed = [o for o in outcomes if o.status not in ("complete", "skipped")]
             reason = failed[0].reason if failed else ""
         except VetmriError as exc:
             reason = self._abort_reason or str(exc)
@@ -296,7 +357,7 @@ class ExamSession:
         return {s.parameters.get("exam_index") for s in self.store.series_of_study(study.id)}
 
     def _all_done(self, study: Study, plan: ExamPlan, request: ExamRequest) -> bool:
-        done = self._done_indices(study)
+        done = self._done_indices(study) | set(read_skipped(self.store.data_dir / study.folder))
         return all(i in done for i in _planned_indices(request, plan))
 
     def _close_study(self, study: Study, status: str, reason: str, wall_s: float) -> None:

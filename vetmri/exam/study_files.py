@@ -1,7 +1,7 @@
 """Where an exam keeps its files in the study folder, and what an earlier run left there.
 
 ``<study folder>/exam/request.json`` is the request the exam was started with (resuming
-plans it again from it); ``raw/exam.h5`` holds every series' raw data, one group per
+plans it again from it); ``exam/skipped.json`` the series the operator skipped, with why; ``raw/exam.h5`` holds every series' raw data, one group per
 attempt; ``dicom/<series>/`` the images.
 """
 
@@ -14,10 +14,11 @@ from vetmri.atomicfile import atomic_write_text
 from vetmri.errors import OperationFailedError, UserInputError
 from vetmri.exam.request import ExamRequest
 
-__all__ = ["RAW_NAME", "attempt_name", "raw_path", "read_request", "write_request"]
+__all__ = ["RAW_NAME", "add_skipped", "attempt_name", "raw_path", "read_request", "read_skipped", "write_request"]
 
 RAW_NAME = "raw/exam.h5"
 _REQUEST = "exam/request.json"
+_SKIPPED = "exam/skipped.json"
 
 
 def raw_path(study_folder: Path) -> Path:
@@ -75,3 +76,40 @@ def attempt_name(name: str, index: int, taken: set[str]) -> str:
     while series_group_name(index, f"{name} (repeat {attempt})") in taken:
         attempt += 1
     return f"{name} (repeat {attempt})"
+
+
+def read_skipped(study_folder: Path) -> dict[int, str]:
+    """The plan indices of the series skipped on purpose, with the reason (none: empty)."""
+    try:
+        data = json.loads((study_folder / _SKIPPED).read_text())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}
+    return {int(k): str(v.get("reason", "")) for k, v in data.items() if str(k).isdigit() and isinstance(v, dict)} \
+        if isinstance(data, dict) else {}
+
+
+def add_skipped(study_folder: Path, index: int, description: str, reason: str) -> None:
+    """Record that series ``index`` was skipped (atomically).
+
+    Raises
+    ------
+    OperationFailedError
+        The study folder cannot be written.
+    """
+    from datetime import datetime, timezone
+
+    path = study_folder / _SKIPPED
+    try:
+        data = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError):
+        data = {}
+    data[str(index)] = {"description": description, "reason": reason,
+                        "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps(data, indent=1))
+    except OSError as exc:
+        raise OperationFailedError(f"Cannot write the exam into {path.parent} ({exc.strerror or exc}); check the disk.") from None
+

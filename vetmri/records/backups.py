@@ -28,7 +28,7 @@ DEFAULT_KEEP = 14
 DEFAULT_INTERVAL_S = 24 * 3600.0
 _PREFIX = "records-"
 _FORMAT = "vetmri-records-backup"
-_TABLES = ("meta", "owners", "pets", "studies", "series", "sends")
+_TABLES = ("meta", "owners", "pets", "studies", "series", "sends", "vitals")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ COMMANDS = (
     ("Start a training case", "training_case", "A teaching exam with lesions on the simulator (never a real patient)"),
     ("Send and export", "send_export", "Send a study or series to a PACS, the queue live, export to a USB stick"),
     ("Review images", "review", "Read a study: the pet's highlighted study, else the newest with images"),
+    ("Acquisition", "acquisition", "The running (or last) exam: calibration, series, live slices, vitals"),
+    ("Resume the exam", "resume_exam", "Acquire what the last exam still lacks (after an abort or a dropped link)"),
     ("Send the PACS queue", "send_queue", "Send every study and series waiting for the PACS now"),
     ("Settings", "settings", "Scanner, PACS nodes, data folder, AE title, UID root"),
     ("Patients", "home", "Today's work and the pet search (the home screen)"),

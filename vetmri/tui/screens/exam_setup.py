@@ -354,6 +354,7 @@ configured scanner; it keeps running when you leave this screen (the header show
             return
         if self.app.start_exam(request):  # type: ignore[attr-defined]
             self.query_one(ProgressLine).update(f"Starting the exam of {self.pet.name} ...")
+            self.app.action_acquisition()  # type: ignore[attr-defined]
 
     @property
     def position(self) -> tuple[str, str]:

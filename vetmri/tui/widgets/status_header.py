@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.widgets import Static
 
 __all__ = ["HeaderState", "StatusHeader"]
@@ -62,6 +63,6 @@ class StatusHeader(Static):
             parts.append(state.exam)
         left = " · ".join(parts)
         width = max(0, self.size.width - 2)
-        plain_len = len(left) - len("[b][/b]")
+        plain_len = Text.from_markup(left).cell_len
         gap = max(1, width - plain_len - len(now))
         self.update(f"{left}{' ' * gap}{now}")
