@@ -137,3 +137,34 @@ def test_ages_read_as_people_say_them():
     assert age_text(date(2026, 5, 10), date(2026, 12, 6)) == "6 months"
     assert age_text(date(2026, 11, 10), date(2026, 12, 6)) == "3 weeks"
     assert age_text(None, date(2026, 12, 6)) == "unknown"
+
+
+def test_the_key_images_marked_at_review_and_the_vitals_logged_are_in_the_report(study, tmp_path, run_vetmri):
+    from vetmri.records.key_images import mark_key_image
+    from vetmri.records.store import open_store
+
+    series = study["series"][1]
+    files = sorted(Path(series["folder"]).glob("*.dcm"))
+    import pydicom
+
+    ds = pydicom.dcmread(files[0])
+    with open_store() as store:
+        mark_key_image(store, study["study"], series_uid=str(ds.SeriesInstanceUID), sop_instance_uid=str(ds.SOPInstanceUID),
+                       series_number=int(ds.SeriesNumber), instance_number=int(ds.InstanceNumber),
+                       series_description=str(ds.SeriesDescription), dicom_file=str(files[0]), note="left ventricle")
+    done = run_vetmri("records", "vitals", study["study"], "--heart-rate", "92", "--spo2", "98", "--note", "iso 1.5 %")
+    assert done.returncode == 0, done.stderr
+    pdf = tmp_path / "rex.pdf"
+    done = run_vetmri("report", study["study"], "--out", str(pdf), "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["key_images"] == 1 and summary["images"] == 2  # the key image, and the other series' middle slice
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Key image: #2 t1 gre brain, slice 1/3" in text and "left ventricle" in text
+    assert "92 /min" in text and "98 %" in text and "iso 1.5 %" in text
+    page = page_image(pdf, tmp_path / "page")
+    shown = page[image_boxes(page, min_px=120)[0]]  # the key image comes first
+    order = sorted(files, key=lambda p: int(pydicom.dcmread(p, stop_before_pixels=True).InstanceNumber))
+    index = order.index(files[0])
+    expected = resize(windowed(series["folder"], index), shown.shape, order=0, preserve_range=True)
+    assert correlation(shown, expected) > 0.9

@@ -52,9 +52,9 @@ def _first(value, default: float) -> float:
         return default
 
 
-def read_series_slice(folder: Path, index: int | None = None) -> SeriesSlice:
-    """The image ``index`` (0-based, by Instance Number) of the series in ``folder``, or
-    its middle image.
+def read_series_slice(folder: Path, index: int | None = None, *, sop_instance_uid: str = "") -> SeriesSlice:
+    """The image ``index`` (0-based, by Instance Number) of the series in ``folder``, the
+    image ``sop_instance_uid`` when given, or its middle image.
 
     Raises
     ------
@@ -71,11 +71,16 @@ def read_series_slice(folder: Path, index: int | None = None) -> SeriesSlice:
     for path in paths:
         ds = read_dicom_file(path, pixels=False)
         if "Rows" in ds:
-            headers.append((int(ds.get("InstanceNumber", 0) or 0), path))
+            headers.append((int(ds.get("InstanceNumber", 0) or 0), path, str(ds.get("SOPInstanceUID", ""))))
     if not headers:
         raise UserInputError(f"{folder} holds no DICOM image; write the series again (vetmri recon --format dicom).")
     headers.sort()
     chosen = len(headers) // 2 if index is None else index
+    if sop_instance_uid:
+        found = [n for n, (_, _, uid) in enumerate(headers) if uid == sop_instance_uid]
+        if not found:
+            raise UserInputError(f"The key image {sop_instance_uid} is not in {folder}; mark it again at review.")
+        chosen = found[0]
     if not 0 <= chosen < len(headers):
         raise UserInputError(f"The series in {folder} has images 0 to {len(headers) - 1}, not {index}.")
     ds = read_dicom_file(headers[chosen][1])

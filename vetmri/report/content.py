@@ -27,14 +27,15 @@ __all__ = ["KeyImage", "ReportContent", "ReportImage", "ReportSeries", "VitalsEn
 
 @dataclass(frozen=True)
 class KeyImage:
-    """An image chosen for the report: a series, a 0-based slice, and the window it was
-    reviewed at (None: the file's window)."""
+    """An image chosen for the report: a series and its 0-based slice (or the image's SOP
+    Instance UID), and the window it was reviewed at (None: the file's window)."""
 
     series_id: str
     slice_index: int
     window_center: float | None = None
     window_width: float | None = None
     note: str = ""
+    sop_instance_uid: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,10 @@ def _windowed(pixels: "np.ndarray", center: float, width: float) -> "np.ndarray"
 def _image(folder: Path, series, key: KeyImage | None) -> ReportImage:
     from vetmri.dicom.series_slice import read_series_slice
 
-    picked = read_series_slice(folder, None if key is None else key.slice_index)
+    if key is None:
+        picked = read_series_slice(folder)
+    else:
+        picked = read_series_slice(folder, key.slice_index, sop_instance_uid=key.sop_instance_uid)
     center = picked.window_center if key is None or key.window_center is None else key.window_center
     width = picked.window_width if key is None or key.window_width is None else key.window_width
     rows, cols = picked.pixels.shape
