@@ -14,12 +14,14 @@ from tests.exam.conftest import SMALL, exam_json, study_record
 
 
 def test_a_training_case_is_marked_in_the_records_and_in_dicom(run_vetmri):
-    done = run_vetmri("exam", "--demo", "cat-spine-lesion", "--series", "1", *SMALL, "--json", timeout=300)
+    done = run_vetmri("exam", "--demo", "cat-spine-lesion", "--series", "1", *SMALL, "--json",
+                      "--referring-vet", "Dr. Jana Novak", "--referring-clinic", "Tierarztpraxis Nord", timeout=300)
     assert done.returncode == 0, done.stderr
     summary = exam_json(done)
     record = study_record(run_vetmri, summary["study"])
     study = record.get("study", record)
     assert study["training"] is True and study["region"] == "thoracolumbar_spine"
+    assert study["referring_vet"] == "Dr. Jana Novak" and study["referring_clinic"] == "Tierarztpraxis Nord"
     pet = json.loads(run_vetmri("records", "show", study["pet_id"], "--json").stdout)
     pet = pet.get("pet", pet)
     assert any("not a real patient" in a for a in pet["alerts"])

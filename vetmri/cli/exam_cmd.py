@@ -41,6 +41,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--position", metavar="POSITION",
                         help="the animal on the bed, e.g. 'sternal head first' or 'left lateral tail first'")
     parser.add_argument("--operator", default="", help="who runs the exam")
+    parser.add_argument("--referring-vet", default="", metavar="NAME", help="the referring vet (kept with the study, in the report)")
+    parser.add_argument("--referring-clinic", default="", metavar="NAME", help="the referring clinic")
     parser.add_argument("--json", action="store_true", help="print a JSON summary for other tools")
     add_simulator_arguments(parser)
     parser.set_defaults(handler=_exam)
@@ -85,6 +87,7 @@ def _request(args: argparse.Namespace, pet_id: str, region: str):
         max_exam_min=_number(args.max_exam_min, "--max-exam-min", low=1, high=600), phantom=args.phantom,
         conditions=simulated_conditions(args, None), training=args.demo is not None,
         lesions=bool(args.demo),  # a training case draws its phantom's lesions
+        referring_vet=args.referring_vet, referring_clinic=args.referring_clinic,
     )
 
 

@@ -71,6 +71,8 @@ class ExamRequest:
         ``training`` in the records and in its DICOM files.
     lesions : bool
         Simulated scanner: draw the phantom's optional lesions (training cases).
+    referring_vet, referring_clinic : str
+        Who referred the animal; stored with the study (empty keeps what it has).
     """
 
     pet_id: str
@@ -86,6 +88,8 @@ class ExamRequest:
     conditions: SimulatedConditions = field(default_factory=SimulatedConditions)
     training: bool = False
     lesions: bool = False
+    referring_vet: str = ""
+    referring_clinic: str = ""
 
     def __post_init__(self) -> None:
         if self.position and self.position not in POSITIONS:
