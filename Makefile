@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEV_HOME := $(CURDIR)/.vetmri-dev
 # Debian packages the test suite uses: DICOM peers (dcmtk, Orthanc), the DICOM validator,
 # foreign MRD files (ismrmrd-tools), BART, fuse3 for the power-cut tests, tmux for the TUI.
-DEBIAN_PACKAGES := dcmtk dicom3tools orthanc ismrmrd-tools bart fuse3 tmux
+DEBIAN_PACKAGES := dcmtk dicom3tools orthanc ismrmrd-tools bart fuse3 tmux poppler-utils
 PYTEST_ARGS ?=
 
 .PHONY: run test test-full system-deps lint bench binary binary-onedir binary-check clean

@@ -51,6 +51,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     queue = actions.add_parser("queue", help="list the PACS send queue; --retry sends every waiting job now")
     queue.add_argument("--retry", action="store_true",
                        help="send every pending or failed job now, without waiting for its back-off")
+    queue.add_argument("--watch", action="store_true",
+                       help="keep sending: every due job, and what waited as soon as its PACS answers again (Ctrl-C stops)")
+    queue.add_argument("--interval", type=float, default=10.0, metavar="S",
+                       help="with --watch: seconds between checks of the queue and of a PACS that is down (default 10)")
     queue.add_argument("--json", action="store_true", help="print JSON for other tools")
     queue.set_defaults(handler=_queue)
 
@@ -183,7 +187,7 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _job_dict(job) -> dict:
+def job_dict(job) -> dict:
     return {"id": job.id, "study": job.study_id, "series": job.series_id, "destination": job.destination,
             "status": job.status, "attempts": job.attempts,
             "next_attempt_at": job.next_attempt_at.isoformat() if job.next_attempt_at else None,
@@ -203,7 +207,7 @@ def _work(store, settings, *, override_backoff: bool, as_json: bool) -> list:
     return outcomes
 
 
-def _outcome_lines(outcomes) -> None:
+def outcome_lines(outcomes) -> None:
     for o in outcomes:
         job = o.job
         if job.status == "sent":
@@ -229,9 +233,9 @@ def _send(args: argparse.Namespace) -> int:
         mine = {j.id for j in jobs}
         current = [store.send_job(j) for j in sorted(mine)]
     if args.json:
-        print_json({"study": study.id, "jobs": [_job_dict(j) for j in current]})
+        print_json({"study": study.id, "jobs": [job_dict(j) for j in current]})
     else:
-        _outcome_lines(outcomes)
+        outcome_lines(outcomes)
     unsent = [j for j in current if j.status != "sent"]
     if unsent:
         raise OperationFailedError(
@@ -245,14 +249,19 @@ def _queue(args: argparse.Namespace) -> int:
     from vetmri.cli.output import print_json, print_table
     from vetmri.settings import load_settings
 
+    if args.watch:
+        from vetmri.cli.queue_watch import watch
+
+        return watch(args)
+
     settings = load_settings()
     with _store() as store:
         outcomes = _work(store, settings, override_backoff=True, as_json=args.json) if args.retry else []
         jobs = store.send_jobs()
     if args.json:
-        print_json([_job_dict(j) for j in jobs])
+        print_json([job_dict(j) for j in jobs])
         return 0
-    _outcome_lines(outcomes)
+    outcome_lines(outcomes)
     if not jobs:
         print("The send queue is empty.")
         return 0

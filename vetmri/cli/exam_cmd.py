@@ -27,7 +27,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--pet", metavar="P-...", help="the pet to examine (see 'vetmri records search')")
     which.add_argument("--resume", metavar="S-...", help="finish this study's exam (the series cut short again)")
-    which.add_argument("--demo", action="store_true", help="the demonstration dog's brain exam on the simulator")
+    which.add_argument("--demo", nargs="?", const="", default=None, metavar="CASE",
+                       help="the demonstration dog's brain exam on the simulator; with a CASE, that training case "
+                       "(dog-brain-mass, cat-spine-lesion, ...: see docs/exam.md)")
     parser.add_argument("--region", help="body region (see 'vetmri protocols list')")
     parser.add_argument("--series", metavar="LIST", help="acquire only these series, 0-based and comma-separated (e.g. 0,2,3)")
     parser.add_argument("--repeat", type=int, metavar="INDEX", help="with --resume: acquire this series again (the animal moved)")
@@ -41,6 +43,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--position", metavar="POSITION",
                         help="the animal on the bed, e.g. 'sternal head first' or 'left lateral tail first'")
     parser.add_argument("--operator", default="", help="who runs the exam")
+    parser.add_argument("--referring-vet", default="", metavar="NAME", help="the referring vet (kept with the study, in the report)")
+    parser.add_argument("--referring-clinic", default="", metavar="NAME", help="the referring clinic")
     parser.add_argument("--json", action="store_true", help="print a JSON summary for other tools")
     add_simulator_arguments(parser)
     parser.set_defaults(handler=_exam)
@@ -83,14 +87,16 @@ def _request(args: argparse.Namespace, pet_id: str, region: str):
         acceleration=_number(args.acceleration, "--acceleration", low=1, high=8), send_to=args.send,
         position=(args.position or "").strip().lower(), operator=args.operator,
         max_exam_min=_number(args.max_exam_min, "--max-exam-min", low=1, high=600), phantom=args.phantom,
-        conditions=simulated_conditions(args, None), training=bool(args.demo), variant=args.variant,
+        conditions=simulated_conditions(args, None), training=args.demo is not None, variant=args.variant,
+        lesions=bool(args.demo),  # a training case draws its phantom's lesions
+        referring_vet=args.referring_vet, referring_clinic=args.referring_clinic,
     )
 
 
 def _check_flags(args: argparse.Namespace) -> None:
     from vetmri.errors import UserInputError
 
-    if not (args.pet or args.resume or args.demo):
+    if not (args.pet or args.resume or args.demo is not None):
         raise UserInputError("Say which exam: --pet P-... --region R, --resume S-..., or --demo.")
     if args.pet and not args.region:
         raise UserInputError("Give the body region with --region (see 'vetmri protocols list').")
@@ -131,7 +137,12 @@ def _exam(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.send:
         settings.pacs_node(args.send)  # refuses a node that is not configured, before anything runs
+    case = None
     if args.demo:
+        from vetmri.exam.training import training_case
+
+        case = training_case(args.demo)  # an unknown case: one sentence naming the cases
+    if args.demo is not None:
         from dataclasses import replace
 
         settings = replace(settings, scanner=replace(settings.scanner, backend="sim"))
@@ -141,7 +152,11 @@ def _exam(args: argparse.Namespace) -> int:
     result: dict = {}
 
     with open_store(settings.data.dir, uid_root=settings.dicom.uid_root) as store:
-        if args.demo:
+        if case is not None:
+            from vetmri.exam.training import training_pet
+
+            request = _request(args, training_pet(store, case).id, args.region or case.region)
+        elif args.demo is not None:
             request = _request(args, demo_pet(store).id, args.region or DEMO_REGION)
         elif args.pet:
             request = _request(args, args.pet, args.region)

@@ -156,4 +156,5 @@ def dicom_study(study: "StudyRecord", *, description: str = "") -> Study:
         description=description or f"MRI {study.region.replace('_', ' ')}",
         referring_vet=vet,
         instance_uid=study.study_uid,
+        training=getattr(study, "training", False),
     )

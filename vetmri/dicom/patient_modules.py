@@ -125,3 +125,27 @@ def add_study_modules(ds: Dataset, study: Study, study_instance_uid: str) -> Non
     ds.AccessionNumber = study.accession_number
     if study.description:
         ds.StudyDescription = limit(study.description)
+    if study.training:
+        add_training_marks(ds, study.study_id)
+
+
+#: What a training case's files say, where a PACS and a viewer show it.
+TRAINING_DESCRIPTION_PREFIX = "TRAINING - "
+TRAINING_COMMENT = "TRAINING CASE: simulated teaching data from vetmri, not a real patient."
+TRAINING_SPONSOR = "vetmri training cases"
+TRAINING_PROTOCOL_ID = "VETMRI-TRAINING"
+
+
+def add_training_marks(ds: Dataset, study_id: str) -> None:
+    """Mark a teaching case: Study Description prefix, Patient Comments and the Clinical
+    Trial Subject and Study modules (PS3.3 C.7.1.3, C.7.2.3), which PACS list and
+    de-identification keeps apart from real patients."""
+    ds.StudyDescription = limit(TRAINING_DESCRIPTION_PREFIX + str(ds.get("StudyDescription", "MRI")))
+    ds.PatientComments = TRAINING_COMMENT
+    ds.ClinicalTrialSponsorName = TRAINING_SPONSOR
+    ds.ClinicalTrialProtocolID = TRAINING_PROTOCOL_ID
+    ds.ClinicalTrialProtocolName = "Teaching cases on the simulated 0.2 T scanner"
+    ds.ClinicalTrialSiteID = ""
+    ds.ClinicalTrialSiteName = ""
+    ds.ClinicalTrialSubjectID = study_id
+    ds.ClinicalTrialTimePointID = ""

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from vetmri.records.store import RecordStore
     from vetmri.settings import Settings
 
-__all__ = ["JobOutcome", "enqueue_study", "find_study", "job_files", "work_send_queue"]
+__all__ = ["JobOutcome", "enqueue_series", "enqueue_study", "find_study", "job_files", "work_send_queue"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,23 @@ def enqueue_study(store: "RecordStore", study_id: str, node_name: str, settings:
     return [store.enqueue_send(study_id, node_name, series_id=s.id, now=now) for s in series]
 
 
+def enqueue_series(store: "RecordStore", study_id: str, series_id: str, node_name: str, settings: "Settings",
+                   *, now: datetime | None = None) -> "SendJob":
+    """Queue one series of a study for ``node_name``.
+
+    Raises
+    ------
+    UserInputError
+        The node is not in the settings, the series is not of that study, or it has no
+        DICOM files.
+    """
+    settings.pacs_node(node_name)
+    series = store.series(series_id)
+    if not series.dicom_folder:
+        raise UserInputError(f"Series {series.id} has no DICOM files to send; write them first (vetmri recon --format dicom).")
+    return store.enqueue_send(study_id, node_name, series_id=series.id, now=now)
+
+
 def work_send_queue(
     store: "RecordStore",
     settings: "Settings",
@@ -103,6 +120,7 @@ def work_send_queue(
     now: datetime | None = None,
     on_result: Callable[["SendJob", "FileSendResult"], None] | None = None,
     timeout_s: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[JobOutcome]:
     """Send every due job of the queue now, one association per job.
 
@@ -119,6 +137,9 @@ def work_send_queue(
         The present (timezone-aware), for tests of the back-off.
     on_result : callable, optional
         Called with the job and each file's result as it is known.
+    should_stop : callable, optional
+        Asked before each job: True leaves the rest of the queue for later (a watcher
+        that is told to stop finishes the job it is sending, and takes no new one).
 
     Returns
     -------
@@ -133,7 +154,7 @@ def work_send_queue(
             if job.status in ("pending", "failed"):
                 store.retry_send(job.id, now=now)
     outcomes = []
-    while (job := store.claim_next_send(now=now)) is not None:
+    while not (should_stop is not None and should_stop()) and (job := store.claim_next_send(now=now)) is not None:
         try:
             node = settings.pacs_node(job.destination)
         except UserInputError:

@@ -59,6 +59,9 @@ class Study:
     instance_uid : str or None
         Study Instance UID to use (a worklist item or an imported prior brings one);
         None derives it from ``key``.
+    training : bool
+        A teaching case on the simulator: every file says it is no real patient (Study
+        Description ``TRAINING - ...``, Patient Comments, Clinical Trial Subject module).
     """
 
     key: str
@@ -68,6 +71,7 @@ class Study:
     description: str = ""
     referring_vet: PersonName | None = None
     instance_uid: str | None = None
+    training: bool = False
 
     def __post_init__(self) -> None:
         if not self.key:

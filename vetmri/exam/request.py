@@ -67,7 +67,12 @@ class ExamRequest:
     conditions : SimulatedConditions
         Simulated scanner: the magnet, noise and patient motion (``coil`` comes from the plan).
     training : bool
-        A demonstration or teaching exam (never a real patient).
+        A demonstration or teaching exam (never a real patient): the study is marked
+        ``training`` in the records and in its DICOM files.
+    lesions : bool
+        Simulated scanner: draw the phantom's optional lesions (training cases).
+    referring_vet, referring_clinic : str
+        Who referred the animal; stored with the study (empty keeps what it has).
     variant : {"standard", "quick"}
         The protocol variant (quick: fewer averages or undersampling, with the
         reconstruction that suits it; :mod:`vetmri.protocols.quick`).
@@ -86,6 +91,9 @@ class ExamRequest:
     conditions: SimulatedConditions = field(default_factory=SimulatedConditions)
     training: bool = False
     variant: str = "standard"
+    lesions: bool = False
+    referring_vet: str = ""
+    referring_clinic: str = ""
 
     def __post_init__(self) -> None:
         from vetmri.protocols.quick import check_variant

@@ -292,7 +292,8 @@ class SeriesRunner:
         recorded = write_series_images(
             images, store=self.store, study=self.study, raw_file=raw_file, uid_root=self.settings.dicom.uid_root,
             equipment=Equipment(station_name=self.settings.dicom.ae_title), sample_time_s=dwell_s, number=number,
-            extra_parameters={"exam_index": index, "raw_group": group},
+            extra_parameters={"exam_index": index, "raw_group": group,
+                              "scan_time_s": round(self.plan.series[index].scan_time_s, 1)},
         )
         for node in self._send_nodes():
             for series in recorded:

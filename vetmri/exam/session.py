@@ -302,6 +302,12 @@ class ExamSession:
                                          weight_kg=plan.weight_kg, operator=request.operator)
             if request.position:
                 study = self.store.edit_study(study.id, position=request.position)
+        if request.training and not study.training:
+            study = self.store.edit_study(study.id, training=True)
+        referral = {k: v for k, v in (("referring_vet", request.referring_vet),
+                                      ("referring_clinic", request.referring_clinic)) if v.strip()}
+        if referral:
+            study = self.store.edit_study(study.id, **referral)
         write_request(self.store.data_dir / study.folder, request)
         return study
 

@@ -32,7 +32,7 @@ SEXES = ("female", "male", "unknown")
 #: exam can be resumed); ``acquired``, ``reconstructed`` and ``completed`` are kept for
 #: studies filed by hand (``vetmri recon --format dicom``) and imported ones.
 STUDY_STATUSES = ("planned", "scanning", "complete", "incomplete", "acquired", "reconstructed", "completed", "cancelled")
-SEND_STATUSES = ("pending", "sending", "sent", "failed")
+SEND_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
 
 
 def _day(text: str | None) -> date | None:
@@ -189,6 +189,9 @@ class Study:
         Time the animal lay in the bore for this exam (sum over runs, resumed ones too).
     position : str
         The animal's position (``sternal head first``, ...), empty when not recorded.
+    training : bool
+        A teaching or demonstration exam on the simulator, never a real patient (its
+        DICOM files say so, see ``docs/dicom.md``).
     """
 
     id: str
@@ -211,6 +214,7 @@ class Study:
     exam_ended_at: str = ""
     anaesthesia_s: float | None = None
     position: str = ""
+    training: bool = False
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -233,6 +237,7 @@ class Study:
             "exam_ended_at": self.exam_ended_at,
             "anaesthesia_s": self.anaesthesia_s,
             "position": self.position,
+            "training": self.training,
         }
 
     @classmethod
@@ -258,6 +263,7 @@ class Study:
             exam_ended_at=doc.get("exam_ended_at", ""),
             anaesthesia_s=doc.get("anaesthesia_s"),
             position=doc.get("position", ""),
+            training=bool(doc.get("training", False)),
         )
 
 
@@ -320,9 +326,10 @@ class SendJob:
         The PACS node name of the settings (``pacs.NAME``).
     series_id : str
         One series, or empty for the whole study.
-    status : {"pending", "sending", "sent", "failed"}
+    status : {"pending", "sending", "sent", "failed", "cancelled"}
         ``failed`` only after the last allowed attempt; ``sending`` whose lease ran out
-        (the sender died) is due again.
+        (the sender died) is due again; ``cancelled`` by the staff (never sent, until
+        retried).
     next_attempt_at : datetime
         When a pending job may be tried (UTC); for ``sending`` the end of the lease.
     """

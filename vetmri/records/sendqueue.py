@@ -115,6 +115,34 @@ class SendQueue:
         """Put a failed (or waiting) job back at the front of the queue with fresh attempts."""
         return self._finish(job_id, status="pending", attempts=0, next_attempt_at=_utc(now).isoformat())
 
+    def cancel_send(self, job_id: str) -> SendJob:
+        """Take a waiting (``pending`` or ``failed``) job out of the queue: ``cancelled``.
+
+        Raises
+        ------
+        UserInputError
+            The job is being sent right now, or was sent already.
+        """
+        with self._write():  # checked and changed under the lock: a sender may claim it meanwhile
+            number, doc = self._doc("sends", job_id, "send job")
+            ref = format_id("sends", number)
+            if doc["status"] == "sending":
+                raise UserInputError(f"Job {ref} is being sent right now; cancel it when this attempt has ended.")
+            if doc["status"] == "sent":
+                raise UserInputError(f"Job {ref} was sent already; there is nothing to cancel.")
+            doc.update(status="cancelled", next_attempt_at=None, updated_at=self._now())
+            self._replace("sends", number, doc)
+        return SendJob.from_doc(ref, doc)
+
+    def make_send_due(self, job_id: str, *, now: datetime | None = None) -> SendJob:
+        """Make a ``pending`` job due now, keeping its attempts (its PACS answers again)."""
+        with self._write():
+            number, doc = self._doc("sends", job_id, "send job")
+            if doc["status"] == "pending":
+                doc.update(next_attempt_at=_utc(now).isoformat(), updated_at=self._now())
+                self._replace("sends", number, doc)
+        return SendJob.from_doc(format_id("sends", number), doc)
+
     def send_job(self, job_id: str) -> SendJob:
         """The send job ``job_id`` (``Q-000042``)."""
         number, doc = self._doc("sends", job_id, "send job")

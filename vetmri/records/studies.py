@@ -25,7 +25,7 @@ __all__ = ["STUDIES_FOLDER", "StudyRecords"]
 STUDIES_FOLDER = "studies"
 STUDY_FIELDS = ("region", "status", "plan_summary", "weight_kg", "operator", "referring_vet",
                 "referring_clinic", "study_date", "status_reason", "exam_started_at", "exam_ended_at",
-                "anaesthesia_s", "position")
+                "anaesthesia_s", "position", "training")
 SERIES_FIELDS = ("description", "parameters", "series_uid", "raw_file", "dicom_folder", "image_count")
 _UID_CHARS = set("0123456789.")
 
@@ -111,6 +111,10 @@ class StudyRecords:
                     doc[key] = _moment_text(value, key.replace("_", " "))
                 elif key == "anaesthesia_s":
                     doc[key] = _seconds(value)
+                elif key == "training":
+                    if not isinstance(value, bool):
+                        raise UserInputError("A study's training mark is true or false.")
+                    doc[key] = value
                 elif key == "status_reason":
                     doc[key] = clean_text(value, "status reason", max_length=500)
                 else:

@@ -18,6 +18,7 @@ from vetmri.tui.commands import VetmriCommands
 from vetmri.tui.context import CoreContext
 from vetmri.tui.exam_worker import ExamRunner
 from vetmri.tui.failures import failure_sentence
+from vetmri.tui.queue_worker import QueueDrainRunner
 from vetmri.tui.styles import stylesheet
 from vetmri.tui.widgets.status_header import HeaderState, StatusHeader
 
@@ -29,7 +30,7 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 STATUS_INTERVAL_S = 30.0
 
 
-class VetmriApp(ExamRunner, App[int]):
+class VetmriApp(QueueDrainRunner, ExamRunner, App[int]):
     """The front desk and the console of the scanner.
 
     Parameters
@@ -39,6 +40,8 @@ class VetmriApp(ExamRunner, App[int]):
     watch_status : bool
         Check the scanner and the PACS queue every :data:`STATUS_INTERVAL_S` (off in
         snapshot tests, for a still picture).
+    drain_queue : bool, optional
+        Send the PACS queue in the background (default: as ``watch_status``).
     review_study : str, optional
         Open the review of this study (``S-...``) at start (``vetmri tui --study``).
     """
@@ -54,8 +57,9 @@ class VetmriApp(ExamRunner, App[int]):
     ]
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None, watch_status: bool = True,
-                 review_study: str | None = None) -> None:
+                 drain_queue: bool | None = None, review_study: str | None = None) -> None:
         super().__init__()
+        self.drains_queue = watch_status if drain_queue is None else drain_queue
         self.review_study = review_study
         self.context = CoreContext(clock=clock)
         self.clock = self.context.clock
@@ -81,6 +85,8 @@ class VetmriApp(ExamRunner, App[int]):
         self.refresh_status()
         if self.watch_status:
             self.set_interval(STATUS_INTERVAL_S, self.refresh_status)
+        if self.drains_queue:
+            self.start_queue_drain()
 
     def on_unmount(self) -> None:
         self.context.close()
@@ -194,6 +200,37 @@ class VetmriApp(ExamRunner, App[int]):
         with self.context.store() as store:
             pet = demo_pet(store)
         self.call_from_thread(self.open_exam_setup, pet.id, start=True, training=True)
+
+    def action_training_case(self) -> None:
+        from vetmri.exam.training import TRAINING_CASES
+        from vetmri.tui.screens.training_picker import TrainingPicker
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.start_training_case(name)
+
+        self.push_screen(TrainingPicker([(c.name, c.title, c.findings) for c in TRAINING_CASES]), chosen)
+
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False, name="the training case")
+    def start_training_case(self, name: str) -> None:
+        """Register the case's animal (once) and start its exam on the simulator."""
+        from vetmri.exam.training import training_case, training_pet, training_request
+
+        case = training_case(name)
+        if self.context.settings().scanner.backend != "sim":
+            self.call_from_thread(self.notify, "Training cases run on the simulated scanner; set the scanner backend "
+                                  "to sim in the settings (F2) first.", severity="warning")
+            return
+        with self.context.store() as store:
+            pet = training_pet(store, case)
+        if self.call_from_thread(self.start_exam, training_request(case, pet.id)):
+            self.call_from_thread(self.notify, f"Training case started: {case.title} ({pet.name}); "
+                                  "the header shows its progress.")
+
+    def action_send_export(self, study_id: str | None = None) -> None:
+        from vetmri.tui.screens.send import SendScreen
+
+        self.push_screen(SendScreen(study_id))
 
     def action_send_queue(self) -> None:
         self.send_queue()

@@ -27,6 +27,7 @@ class PetDetailScreen(CoreScreen):
     BINDINGS = [
         Binding("e", "exam", "Exam"),
         Binding("d", "edit", "Edit details"),
+        Binding("s", "send_study", "Send/export"),
         Binding("v", "review", "Review images"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
@@ -35,7 +36,7 @@ class PetDetailScreen(CoreScreen):
 ## Pet
 The owner, the weighings (newest last), the staff alerts and every study with its status
 (planned, scanning, acquired, reconstructed, completed, cancelled). `v` or `enter` on a
-study opens its review.
+study opens its review; `s` sends or exports it.
 """
 
     class Loaded(Message):
@@ -98,6 +99,14 @@ study opens its review.
 
     def action_exam(self) -> None:
         self.app.open_exam_setup(self.pet_id)  # type: ignore[attr-defined]
+
+    def action_send_study(self) -> None:
+        """Send or export the highlighted study."""
+        table = self.query_one("#studies", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            if key:
+                self.app.action_send_export(key)  # type: ignore[attr-defined]
 
     def action_edit(self) -> None:
         from vetmri.tui.screens.pet_form import PetFormScreen
