@@ -83,6 +83,7 @@ def _request(args: argparse.Namespace, pet_id: str, region: str):
         acceleration=_number(args.acceleration, "--acceleration", low=1, high=8), send_to=args.send,
         position=(args.position or "").strip().lower(), operator=args.operator,
         max_exam_min=_number(args.max_exam_min, "--max-exam-min", low=1, high=600), phantom=args.phantom,
+        texture=not getattr(args, "no_texture", False),
         conditions=simulated_conditions(args, None), training=bool(args.demo), variant=args.variant,
     )
 
