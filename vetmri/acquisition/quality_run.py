@@ -130,7 +130,8 @@ def measure_quality(species: str, weight_kg: float, region: str, series_index: i
             quality = full.series[series_index].quality
             tissues = load_library().tissues
             lesions = tuple(replace(l, predicted_cnr=predict_lesion_cnr(
-                full.series[series_index], tissues, diameter_m=l.diameter_m, lesion=l.tissue, host=l.host))
+                full.series[series_index], tissues, diameter_m=l.diameter_m, lesion=l.tissue, host=l.host,
+                partial_volume_share=l.partial_volume))
                 for l in lesions if l.tissue in tissues and l.host in tissues)
             results.append(SeriesQuality(variant, series.parameters.name, full.series[series_index].scan_time_s,
                                          ssim, nrmse, lesions, quality.ssim, quality.lesion_cnr, image, truth))

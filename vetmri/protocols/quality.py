@@ -115,9 +115,13 @@ def cnr_factor(reconstruction: str, diameter_m: float) -> float:
 
 def predict_lesion_cnr(plan: Any, tissues: dict[str, Relaxation], *, diameter_m: float,
                        lesion: str = LESION_TISSUE, host: str | None = None,
-                       reconstruction: str | None = None) -> float:
+                       reconstruction: str | None = None, partial_volume_share: float | None = None) -> float:
     """Predicted CNR of a spherical lesion of ``lesion`` tissue in ``host`` tissue (default:
-    the series' main tissue), centred in a slice of the planned series."""
+    the series' main tissue), centred in a slice of the planned series.
+
+    ``partial_volume_share`` replaces the model's :func:`partial_volume` when the lesion's
+    place in the slice is known (a phantom's ground truth: where it sits relative to the
+    pixel grid and the slice centre)."""
     p = plan.parameters
     recon = (p.reconstruction or ("cs" if p.acceleration > 1 else "")) if reconstruction is None else reconstruction
     kwargs = dict(tr_s=p.tr_s, te_s=p.te_s, ti_s=p.ti_s, flip_angle_deg=p.flip_angle_deg)
@@ -126,7 +130,8 @@ def predict_lesion_cnr(plan: Any, tissues: dict[str, Relaxation], *, diameter_m:
     other = contrast(p.sequence, tissues[lesion], **kwargs) if lesion in tissues else around
     c = abs(other - around) / main if main > 0 else 0.0
     pixel = (p.fov_m[0] / p.matrix[0], p.fov_m[1] / p.matrix[1])
-    return cnr_factor(recon, diameter_m) * partial_volume(diameter_m, pixel, p.slice_m) * c * plan.predicted_snr
+    pv = partial_volume(diameter_m, pixel, p.slice_m) if partial_volume_share is None else partial_volume_share
+    return cnr_factor(recon, diameter_m) * pv * c * plan.predicted_snr
 
 
 def predict_quality(plan: Any, tissues: dict[str, Relaxation], *, diameter_m: float = LESION_DIAMETER_M,
