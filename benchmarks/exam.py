@@ -23,7 +23,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def _run(data: Path, series: tuple[int, ...] | None) -> tuple[list[dict], dict]:
+def _run(data: Path, series: tuple[int, ...] | None, texture: bool = True) -> tuple[list[dict], dict]:
     os.environ["VETMRI_DATA_DIR"] = str(data)
     os.environ["VETMRI_CONFIG"] = str(data.parent / "settings.toml")
     from vetmri.exam import CalibrationStepDone, ExamRequest, ExamSession, SeriesDone, SeriesStarted, SliceImageReady, demo_pet
@@ -49,7 +49,7 @@ def _run(data: Path, series: tuple[int, ...] | None) -> tuple[list[dict], dict]:
 
     with open_store(settings.data.dir, uid_root=settings.dicom.uid_root) as store:
         pet = demo_pet(store)
-        outcome = ExamSession(store, settings, on_event=on_event).start(ExamRequest(pet.id, "brain", series=series))
+        outcome = ExamSession(store, settings, on_event=on_event).start(ExamRequest(pet.id, "brain", series=series, texture=texture))
     marks["wall_s"] = time.perf_counter() - t0
     marks["scan_s"] = outcome.scan_time_s
     marks["status"] = outcome.status
@@ -62,28 +62,40 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2, help="1: only a cold sequence cache")
     parser.add_argument("--series", type=int, nargs="*", help="series indices (default: all)")
+    parser.add_argument("--texture", choices=("on", "off", "both"), default="on",
+                        help="the realistic phantom (default), the piecewise-constant one, or both in turn "
+                             "(their wall-time ratio printed at the end)")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore", UserWarning)
     print(f"dog 35 kg brain (the demo exam), {os.cpu_count()} cores, OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}, "
           f"load {os.getloadavg()[0]:.1f} at the start")
+    textures = {"on": (True,), "off": (False,), "both": (False, True)}[args.texture]
+    walls: dict[bool, list[float]] = {t: [] for t in textures}
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
         for run in range(args.runs):
-            rows, marks = _run(data, tuple(args.series) if args.series else None)
-            label = "sequences built during the exam" if run == 0 else "sequences from the cache"
-            print(f"\n### run {run + 1}: {label} ({marks['status']})\n")
-            print("| series | images | recon | scan s | wall s | first slice after s | DICOM after last readout s | scan / wall |")
-            print("|---|---:|---|---:|---:|---:|---:|---:|")
-            print(f"| calibration | - | - | - | {marks['calibration_s']:.1f} | - | - | - |")
-            for r in rows:
-                if "scan" not in r:
-                    print(f"| {r['name']} | failed | | | | | | |")
-                    continue
-                first = "-" if r["first_slice"] is None else f"{r['first_slice']:.1f}"
-                print(f"| {r['name']} | {r['images']} | {r['method']} | {r['scan']:.1f} | {r['wall']:.1f} | {first} | "
-                      f"{r['dicom']:.2f} | {r['scan'] / r['wall']:.1f}x |")
-            print(f"| **exam** | | | {marks['scan_s']:.1f} | {marks['wall_s']:.1f} | | | "
-                  f"**{marks['scan_s'] / marks['wall_s']:.1f}x** |", flush=True)
+            for texture in textures:
+                rows, marks = _run(data, tuple(args.series) if args.series else None, texture)
+                walls[texture].append(marks["wall_s"])
+                label = "sequences built during the exam" if run == 0 else "sequences from the cache"
+                label += ", textured phantom" if texture else ", piecewise-constant phantom"
+                print(f"\n### run {run + 1}: {label} ({marks['status']})\n")
+                print("| series | images | recon | scan s | wall s | first slice after s | DICOM after last readout s | scan / wall |")
+                print("|---|---:|---|---:|---:|---:|---:|---:|")
+                print(f"| calibration | - | - | - | {marks['calibration_s']:.1f} | - | - | - |")
+                for r in rows:
+                    if "scan" not in r:
+                        print(f"| {r['name']} | failed | | | | | | |")
+                        continue
+                    first = "-" if r["first_slice"] is None else f"{r['first_slice']:.1f}"
+                    print(f"| {r['name']} | {r['images']} | {r['method']} | {r['scan']:.1f} | {r['wall']:.1f} | {first} | "
+                          f"{r['dicom']:.2f} | {r['scan'] / r['wall']:.1f}x |")
+                print(f"| **exam** | | | {marks['scan_s']:.1f} | {marks['wall_s']:.1f} | | | "
+                      f"**{marks['scan_s'] / marks['wall_s']:.1f}x** |", flush=True)
+    if len(textures) == 2:
+        ratios = [on / off for off, on in zip(walls[False], walls[True])]
+        print("\ntextured / piecewise-constant phantom, exam wall time: "
+              + ", ".join(f"run {i + 1}: {r:.2f}x" for i, r in enumerate(ratios)))
     return 0
 
 

@@ -26,7 +26,7 @@ def main() -> int:
     print(f"Quick against standard, textured phantoms with lesions; {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}")
     print()
-    print("| patient | variant | exam scan s | series | series s | recon | SSIM (pred.) | NRMSE | lesion CNR (d mm: CNR) |")
+    print("| patient | variant | exam scan s | series | series s | recon | SSIM (pred.) | NRMSE | lesion CNR (d mm: measured (predicted, partial volume)) |")
     print("|---|---|---:|---|---:|---|---:|---:|---|")
     start = time.perf_counter()
     for species, weight, region in CASES:
@@ -36,7 +36,7 @@ def main() -> int:
             plan = plans[q.variant]
             p = plan.series[index].parameters
             recon = p.reconstruction or "fft"
-            lesions = ", ".join(f"{l.diameter_m * 1e3:g}: {l.cnr:.1f}" for l in q.lesions)
+            lesions = ", ".join(f"{l.diameter_m * 1e3:.1f}: {l.cnr:.1f} ({l.predicted_cnr:.1f}, pv {l.partial_volume:.2f})" for l in q.lesions)
             print(f"| {species} {weight:g} kg {region.replace('_', ' ')} | {q.variant} | {plan.total_time_s:.0f} | "
                   f"{q.name} ({p.averages} av, R {p.acceleration:g}) | {q.scan_time_s:.0f} | {recon} | "
                   f"{q.ssim:.3f} ({q.predicted_ssim:.3f}) | {q.nrmse:.3f} | {lesions} |")

@@ -8,22 +8,51 @@ import pytest
 from vetmri.acquisition.quality_run import measure_quality
 
 
-@pytest.fixture(scope="module")
-def spine():
+def _measure(*case, **options):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return {q.variant: q for q in measure_quality("dog", 20, "thoracolumbar_spine", 2)}
+        return {q.variant: q for q in measure_quality(*case, **options)}
+
+
+@pytest.fixture(scope="module")
+def spine():
+    return _measure("dog", 20, "thoracolumbar_spine", 2)
+
+
+def _report(q):
+    return ", ".join(f"{l.name}: {l.cnr:.1f} vs {l.predicted_cnr:.1f} (pv {l.partial_volume:.2f}, {l.host})"
+                     for l in q.lesions)
 
 
 def test_a_2_mm_lesion_stays_visible_after_the_quick_protocols_denoising(spine):
     quick = spine["quick"]
     lesion = next(l for l in quick.lesions if abs(l.diameter_m - 2e-3) < 1e-4)
-    assert lesion.cnr > 3
+    assert quick.name == "T2 TSE transverse" and lesion.host  # measured against its own tissue
+    assert lesion.cnr > 3, _report(quick)
+
+
+def test_each_lesion_is_scored_with_its_partial_volume(spine):
+    for lesion in spine["standard"].lesions:
+        assert 0 < lesion.partial_volume <= 1
+        if lesion.diameter_m < 3.7e-3:  # smaller than the 3.7 mm slice: never a full voxel
+            assert lesion.partial_volume < lesion.diameter_m / 3.7e-3 + 1e-6
 
 
 def test_the_predicted_ssim_agrees_with_the_simulation_within_10_percent(spine):
     for q in spine.values():
         assert abs(q.predicted_ssim - q.ssim) <= 0.1 * q.ssim
+
+
+def test_the_predicted_lesion_cnr_agrees_with_the_simulation_within_10_percent():
+    # the cat brain's standard T2 TSE (inverse FFT), its metastases of 1.5-4 mm: on average
+    # within 10 %; each within 25 % (the model has no coil map: where a lesion sits in the
+    # coil's sensitivity moves its own noise by some 10-20 %)
+    (cat,) = _measure("cat", 4, "brain", 2, variants=("standard",)).values()
+    checked = [l for l in cat.lesions if "metastasis" in l.name]
+    assert len(checked) == 4, _report(cat)
+    ratios = [l.cnr / l.predicted_cnr for l in checked]
+    assert abs(sum(ratios) / len(ratios) - 1) <= 0.1, _report(cat)
+    assert all(abs(r - 1) <= 0.25 for r in ratios), _report(cat)
 
 
 def test_the_quick_series_is_at_least_as_close_to_the_truth_in_half_the_time(spine):

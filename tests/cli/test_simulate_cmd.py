@@ -151,3 +151,19 @@ def test_breathing_motion_puts_ghosts_into_the_background(run_vetmri, tmp_path):
     background = still < 0.02 * still.max()
     assert background.sum() > 0.1 * still.size
     assert moving[background].mean() > 3 * still[background].mean()
+
+
+def test_the_realistic_phantom_is_the_default_and_no_texture_gives_the_plain_one(run_vetmri, tmp_path):
+    def image(*flags: str) -> np.ndarray:
+        raw = tmp_path / f"cat{len(flags)}.h5"
+        result = run_vetmri("simulate", *PLAN, "--series", "2", "--set", "matrix=64,64", "--set", "slices=1",
+                            "--set", "averages=1", "--no-noise", "--no-effects", "--out", str(raw), *flags)
+        assert result.returncode == 0, result.stderr
+        images = reconstruct_series(raw, "02_T2_TSE_transverse", ReconOptions(denoise="none"))
+        return images.volumes[0].magnitude[0]
+
+    textured, plain = image(), image("--no-texture")
+    difference = np.abs(textured - plain)
+    # the folds, septa and heterogeneity change a real part of the head, not just a few pixels
+    assert (difference > 0.05 * plain.max()).mean() > 0.02
+    assert np.linalg.norm(textured - plain) > 0.05 * np.linalg.norm(plain)

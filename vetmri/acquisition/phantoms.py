@@ -30,7 +30,7 @@ _VARIANT_OF_SKULL = {"brachycephalic": "brachycephalic", "dolichocephalic": "dol
 
 def phantom_for_exam(species: str, region: str, weight_kg: float, *, skull: str | None = None,
                      phantom: str | Path | None = None, lesions: bool = False,
-                     texture: bool = False) -> Phantom:
+                     texture: bool = True) -> Phantom:
     """The phantom of a patient, scaled to its weight (and skull type).
 
     Parameters
@@ -43,8 +43,12 @@ def phantom_for_exam(species: str, region: str, weight_kg: float, *, skull: str 
     phantom : str or Path, optional
         A shipped phantom name or a phantom file to use instead of the mapping (it is
         scaled to the weight when its weight range allows, else used as drawn).
-    lesions, texture : bool
-        Draw the optional lesions; switch on the procedural detail (realistic phantoms).
+    lesions : bool
+        Draw the optional lesions.
+    texture : bool
+        The procedural detail of a realistic phantom (folds, septa, trabeculae and a few
+        per cent of PD and T1/T2 heterogeneity; the default). False gives the piecewise
+        constant phantom the signal-equation tests compare with.
 
     Raises
     ------

@@ -17,11 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
+from vetmri.acquisition.lesion_rois import lesion_regions
 from vetmri.acquisition.phantoms import phantom_for_exam
 from vetmri.acquisition.runner import run_exam
 from vetmri.acquisition.simulated import SimulatedBackend, SimulatedConditions
 from vetmri.protocols.overrides import parse_override
+from vetmri.protocols.library import load_library
 from vetmri.protocols.planner import plan_exam
+from vetmri.protocols.quality import predict_lesion_cnr
 from vetmri.recon.pipeline import ReconOptions, reconstruct_series
 
 __all__ = ["LesionScore", "SeriesQuality", "measure_quality", "score_image"]
@@ -29,13 +32,24 @@ __all__ = ["LesionScore", "SeriesQuality", "measure_quality", "score_image"]
 
 @dataclass(frozen=True)
 class LesionScore:
-    """CNR of one lesion: (mean in the lesion - mean of the ring around it) / the std of
-    the image's error (image - noise-free image) in that ring."""
+    """CNR of one lesion: (mean over the lesion region - mean over its host-tissue
+    background) / the std of the image's error (image - noise-free image) over the host
+    tissue around it (:mod:`~vetmri.acquisition.lesion_rois`). The error counts what a
+    denoiser smooths away of the tissue's own texture as well as the noise it leaves.
+
+    ``partial_volume`` is the mean share of the lesion region's voxels inside the lesion
+    (1 only for a lesion larger than the slice thickness and several pixels); the contrast
+    a lesion can show is its full contrast times this. ``truth_contrast`` is the noise-free
+    image's contrast over the background's mean."""
 
     name: str
     diameter_m: float
     cnr: float
     truth_contrast: float
+    partial_volume: float = 1.0
+    host: str = ""
+    tissue: str = ""
+    predicted_cnr: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -54,31 +68,6 @@ class SeriesQuality:
     truth: np.ndarray
 
 
-def _pixel_positions(geometry, shape) -> np.ndarray:
-    """Scanner positions (rows, cols, 3) of the pixel centres of an image (DICOM convention:
-    the row direction runs along a row, i.e. with the column index)."""
-    rows, cols = shape
-    dr, dc = geometry.pixel_spacing_m
-    r = np.arange(rows)[:, None, None] * dr * np.asarray(geometry.column_direction)
-    c = np.arange(cols)[None, :, None] * dc * np.asarray(geometry.row_direction)
-    return np.asarray(geometry.position_m) + r + c
-
-
-def _lesion_rois(lesion, geometry, shape):
-    """Masks of a lesion and of the ring around it (1.5-4 mm outside it), or None when the
-    lesion's centre is outside the slice."""
-    positions = _pixel_positions(geometry, shape)
-    normal = np.asarray(geometry.normal)
-    if abs(float(np.dot(lesion.centre_m - np.asarray(geometry.center_m), normal))) > geometry.slice_thickness_m / 2:
-        return None
-    offset = positions - lesion.centre_m
-    d = np.linalg.norm(offset - np.einsum("rci,i->rc", offset, normal)[..., None] * normal, axis=-1)
-    radius = float(lesion.semi_axes_m.max())
-    inner = d <= max(radius, 0.5 * min(geometry.pixel_spacing_m))
-    ring = (d > radius + 1.5e-3) & (d <= radius + 4e-3)
-    return inner, ring
-
-
 def score_image(image: np.ndarray, truth: np.ndarray, geometry, phantom) -> tuple[float, float, tuple[LesionScore, ...]]:
     """SSIM, NRMSE and the lesion CNRs of a magnitude image against the noise-free one
     (intensity fitted by least squares first, data range = the truth's maximum)."""
@@ -90,15 +79,16 @@ def score_image(image: np.ndarray, truth: np.ndarray, geometry, phantom) -> tupl
     nrmse = float(np.linalg.norm(fitted - truth) / np.linalg.norm(truth))
     scores = []
     for lesion in phantom.lesions():
-        rois = _lesion_rois(lesion, geometry, truth.shape)
-        if rois is None or not rois[0].any() or not rois[1].any():
+        regions = lesion_regions(lesion, phantom, geometry, truth.shape)
+        if regions is None or not regions.lesion.any() or regions.background.sum() < 4:
             continue
-        inner, ring = rois
+        inner, ring = regions.lesion, regions.background
         contrast = float(truth[inner].mean() - truth[ring].mean())
-        noise = float(np.std((fitted - truth)[ring]))
+        noise = float(np.std((fitted - truth)[regions.noise]))
         cnr = abs(float(fitted[inner].mean() - fitted[ring].mean())) / max(noise, 1e-12)
         scores.append(LesionScore(lesion.name, 2 * float(lesion.semi_axes_m.max()), cnr,
-                                  contrast / max(float(truth[ring].mean()), 1e-12)))
+                                  contrast / max(float(truth[ring].mean()), 1e-12), regions.mean_fraction,
+                                  regions.host, lesion.tissue.name))
     return ssim, nrmse, tuple(scores)
 
 
@@ -138,6 +128,11 @@ def measure_quality(species: str, weight_kg: float, region: str, series_index: i
             image, _ = _run(plan, series_index, phantom, base, ReconOptions(), folder)
             ssim, nrmse, lesions = score_image(image, truth, geometry, phantom)
             quality = full.series[series_index].quality
+            tissues = load_library().tissues
+            lesions = tuple(replace(l, predicted_cnr=predict_lesion_cnr(
+                full.series[series_index], tissues, diameter_m=l.diameter_m, lesion=l.tissue, host=l.host,
+                partial_volume_share=l.partial_volume))
+                for l in lesions if l.tissue in tissues and l.host in tissues)
             results.append(SeriesQuality(variant, series.parameters.name, full.series[series_index].scan_time_s,
                                          ssim, nrmse, lesions, quality.ssim, quality.lesion_cnr, image, truth))
     return results

@@ -87,6 +87,7 @@ def _request(args: argparse.Namespace, pet_id: str, region: str):
         acceleration=_number(args.acceleration, "--acceleration", low=1, high=8), send_to=args.send,
         position=(args.position or "").strip().lower(), operator=args.operator,
         max_exam_min=_number(args.max_exam_min, "--max-exam-min", low=1, high=600), phantom=args.phantom,
+        texture=not getattr(args, "no_texture", False),
         conditions=simulated_conditions(args, None), training=args.demo is not None, variant=args.variant,
         lesions=bool(args.demo),  # a training case draws its phantom's lesions
         referring_vet=args.referring_vet, referring_clinic=args.referring_clinic,

@@ -58,6 +58,8 @@ def add_plan_arguments(parser: argparse.ArgumentParser, *, verb: str | None = No
 def add_simulator_arguments(parser: argparse.ArgumentParser) -> None:
     """The simulated scanner's patient phantom and conditions (as for ``vetmri simulate``)."""
     parser.add_argument("--phantom", metavar="NAME|FILE", help="phantom to image (default: the one for species and region)")
+    parser.add_argument("--no-texture", action="store_true",
+                        help="piecewise-constant phantom: no folds, septa or tissue heterogeneity (docs/phantoms.md)")
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the noise and the magnet's maps")
     parser.add_argument("--no-noise", action="store_true", help="leave out thermal noise")
     parser.add_argument("--no-effects", action="store_true", help="ideal magnet: no B0 map, drift or RF error")
@@ -120,7 +122,8 @@ def simulated_backend(args: argparse.Namespace, plan: Any, profile: Any) -> Any:
     from vetmri.acquisition.phantoms import phantom_for_exam
     from vetmri.acquisition.simulated import SimulatedBackend
 
-    phantom = phantom_for_exam(plan.species, plan.region, plan.weight_kg, skull=plan.skull_type, phantom=args.phantom)
+    phantom = phantom_for_exam(plan.species, plan.region, plan.weight_kg, skull=plan.skull_type, phantom=args.phantom,
+                               texture=not getattr(args, "no_texture", False))
     return SimulatedBackend(phantom, profile=profile, conditions=simulated_conditions(args, plan.coil))
 
 

@@ -17,7 +17,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--method", choices=("auto", "fft", "cs"), default="auto", help="auto: compressed sensing when undersampled")
     parser.add_argument("--regulariser", choices=("tv", "wavelet"), default=None, help="compressed-sensing regulariser: total variation (default) or L1 wavelet")
     parser.add_argument("--partial-fourier", choices=("pocs", "homodyne", "off"), default="pocs", help="fill the skipped lines of a partial-Fourier scan (default pocs)")
-    parser.add_argument("--denoise", choices=("auto", "none", "nlm", "tv"), default="auto", help="denoise the complex image (noise level from the noise scan); auto: as the series' protocol variant asks (quick series: nlm), else none")
+    parser.add_argument("--denoise", choices=("auto", "none", "nlm", "tv"), default="auto", help="denoise the complex image (noise level from the noise scan); auto: as the series' protocol variant asks (quick series: nlm or tv), else none")
     parser.add_argument("--group", metavar="NAME", help="reconstruct only this series group (default: all)")
     parser.add_argument("--json", action="store_true", help="print what was written as JSON")
     parser.add_argument("--pet", metavar="PET_ID", help="DICOM: the pet in the records (P-...)")

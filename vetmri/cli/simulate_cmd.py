@@ -101,6 +101,9 @@ def _run_seq(args: argparse.Namespace) -> dict:
     fov = _pair(args.fov_mm, "--fov-mm", float)
     matrix = _pair(args.matrix, "--matrix", int)
     profile = load_profile(load_settings().scanner.profile)
-    backend = SimulatedBackend(load_phantom(args.phantom), profile=profile, conditions=simulated_conditions(args, None))
+    from dataclasses import replace
+
+    phantom = replace(load_phantom(args.phantom), textured=not getattr(args, "no_texture", False))
+    backend = SimulatedBackend(phantom, profile=profile, conditions=simulated_conditions(args, None))
     run = run_sequence_file(args.seq, backend, args.out, fov_mm=fov, matrix=matrix, on_progress=print_progress)
     return _summary(run)

@@ -56,6 +56,6 @@ def open_backend(settings: Settings, plan: ExamPlan, request: ExamRequest, profi
     from vetmri.acquisition.simulated import SimulatedBackend
 
     phantom = phantom_for_exam(plan.species, plan.region, plan.weight_kg, skull=plan.skull_type, phantom=request.phantom,
-                               lesions=request.lesions)
+                               lesions=request.lesions, texture=request.texture)
     conditions = replace(request.conditions, coil=request.conditions.coil or plan.coil)
     return OpenBackend(SimulatedBackend(phantom, profile=profile, conditions=conditions), scanner_label(settings))

@@ -64,6 +64,9 @@ class ExamRequest:
         Anaesthesia budget instead of the protocol's.
     phantom : str or None
         Simulated scanner: the phantom to image instead of the species' own.
+    texture : bool
+        Simulated scanner: the phantom's procedural detail (the realistic phantom; False:
+        piecewise constant, as its shapes are written).
     conditions : SimulatedConditions
         Simulated scanner: the magnet, noise and patient motion (``coil`` comes from the plan).
     training : bool
@@ -88,6 +91,7 @@ class ExamRequest:
     operator: str = ""
     max_exam_min: float | None = None
     phantom: str | None = None
+    texture: bool = True
     conditions: SimulatedConditions = field(default_factory=SimulatedConditions)
     training: bool = False
     variant: str = "standard"

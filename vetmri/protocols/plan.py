@@ -82,7 +82,8 @@ class SeriesParameters:
     reconstruction : str
         What the reconstruction must add for this series to reach its quality: ``""``
         (the standard: inverse FFT, or compressed sensing when undersampled), ``"nlm"``
-        (non-local-means denoising), ``"cs"`` or ``"cs+nlm"``. The quick variant sets it;
+        (non-local-means denoising), ``"tv"`` (total-variation denoising), ``"cs"`` or
+        ``"cs+nlm"``. The quick variant sets it;
         the raw header records it, so a plain ``vetmri recon`` applies it.
     slab_oversampling : float
         3D: extra partitions as a fraction of ``slices`` at the same partition thickness,

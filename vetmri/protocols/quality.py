@@ -6,14 +6,24 @@ The model (constants calibrated on the simulator's textured phantoms with
 
     SNR_eff = G(reconstruction) x SNR                      (SNR: protocols/snr.py)
     SSIM    = 1 / (1 + (SSIM_A / SNR_eff) ** SSIM_B)
-    CNR     = K(reconstruction) x pv(d, voxel) x C x SNR
+    CNR     = K(reconstruction, d) x pv(d, pixel, slice) x |S_lesion - S_host| / S_main x SNR
+    K       = K_inf x d^4 / (d^4 + D^4)
 
 with G the noise reduction of the reconstruction (1 for the inverse FFT; non-local means;
 total-variation compressed sensing of an R-fold undersampled scan, whose SNR already lost
-sqrt(R) in ``predicted_snr``), C = |S_lesion - S_main| / S_main from the signal equations,
-and pv the lesion's partial volume: (2/3) d / slice through the slice (the mean chord of a
-sphere) times d^2 / (d^2 + pixel area) in plane. K keeps what the reconstruction does to a
-small lesion's contrast and to the noise around it.
+sqrt(R) in ``predicted_snr``), S the signal equations' steady-state signals of the lesion,
+the tissue around it (the host) and the series' main tissue, and pv the lesion's partial
+volume: the mean share of a voxel inside a sphere of diameter d over the pixels holding at
+least half its peak share (:func:`partial_volume`, the region the simulator measures in,
+:mod:`vetmri.acquisition.lesion_rois`). A lesion smaller than the slice thickness never fills
+a voxel, so its CNR is at most d / slice of its full contrast's. K is what the
+reconstruction does to a small lesion's contrast and to the noise around it: the inverse
+FFT's point spread (K < 1 for lesions of a few pixels); for a denoiser, its noise reduction
+times the share of a lesion's contrast it keeps, which falls steeply below a size D of
+its own (the denoiser takes a lesion of a pixel or two for noise; compressed sensing's
+incoherent aliasing buries one of a few pixels). The CNR's noise is the std of the
+image's error against the noise-free image, so what a denoiser smooths away of the
+tissue's own texture counts as well: it caps what denoising can win back.
 """
 
 from __future__ import annotations
@@ -24,7 +34,8 @@ from typing import Any
 
 from vetmri.protocols.snr import Relaxation, contrast
 
-__all__ = ["LESION_DIAMETER_M", "LESION_TISSUE", "QualityPrediction", "predict_quality", "reconstruction_gain"]
+__all__ = ["LESION_DIAMETER_M", "LESION_TISSUE", "QualityPrediction", "cnr_factor", "partial_volume", "predict_lesion_cnr",
+           "predict_quality", "reconstruction_gain"]
 
 #: The reference lesion of the prediction: a 2 mm T2-bright mass.
 LESION_DIAMETER_M = 2e-3
@@ -33,8 +44,15 @@ LESION_TISSUE = "mass_t2_bright"
 # -- Calibration (benchmarks/quick_scan.py, textured dog and cat brain and dog spine) ----------
 SSIM_A = 4.0
 SSIM_B = 1.0
-_GAIN = {"": 1.0, "nlm": 2.0, "cs": 1.6, "cs+nlm": 2.4}
-_CNR_K = {"": 1.0, "nlm": 1.6, "cs": 1.3, "cs+nlm": 1.7}
+_GAIN = {"": 1.0, "nlm": 2.0, "tv": 1.8, "cs": 1.6, "cs+nlm": 2.4}
+#: K = K_INF x d^4 / (d^4 + D^4): (K_INF, D in metres) per reconstruction.
+#: Measured over the fully sampled inverse FFT of the same averages, T2 TSE of the dog
+#: (2 of 4 averages) and cat (3 of 7) brains: NLM 1.09-1.30 for lesions of 3 mm and more,
+#: 1.14-1.18 at 2 mm, 0.2-0.85 at 1.2-1.5 mm (h = 0.35); TV 0.75-1.15, 0.73-1.28 and 0.46-0.58;
+#: CS (R = 2) 1.0, 0.5 at 2.3 mm. The two brains differ by up to 30 %: how much a denoiser
+#: wins depends on how the tissue's own texture compares with the noise at the pixel size.
+_CNR_K = {"": (0.93, 0.0), "nlm": (1.17, 1.2e-3), "tv": (0.96, 1.3e-3), "cs": (1.05, 2.4e-3),
+          "cs+nlm": (1.17, 2.4e-3)}
 
 
 @dataclass(frozen=True)
@@ -63,7 +81,7 @@ class QualityPrediction:
 
 
 def reconstruction_gain(reconstruction: str) -> float:
-    """Noise reduction G of a reconstruction (``""``, ``"nlm"``, ``"cs"``, ``"cs+nlm"``)."""
+    """Noise reduction G of a reconstruction (``""``, ``"nlm"``, ``"tv"``, ``"cs"``, ``"cs+nlm"``)."""
     try:
         return _GAIN[reconstruction]
     except KeyError:
@@ -71,10 +89,54 @@ def reconstruction_gain(reconstruction: str) -> float:
 
 
 def partial_volume(diameter_m: float, pixel_m: tuple[float, float], slice_m: float) -> float:
-    """Mean fraction of a voxel the lesion fills where it is imaged (see the module docstring)."""
-    through = min(1.0, 2.0 / 3.0 * diameter_m / slice_m)
-    area = pixel_m[0] * pixel_m[1]
-    return through * diameter_m**2 / (diameter_m**2 + area)
+    """Mean share of a voxel inside a sphere of ``diameter_m`` centred in the slice, over
+    the pixels holding at least half the peak share (averaged over four positions of the
+    sphere's centre within a pixel)."""
+    import numpy as np
+
+    radius = diameter_m / 2
+    half = int(math.ceil(radius / min(pixel_m))) + 1
+    sub = (np.arange(4) + 0.5) / 4 - 0.5
+    through = ((np.arange(8) + 0.5) / 8 - 0.5) * slice_m
+    values = []
+    for shift in (0.0, 0.25, 0.5):
+        for shift_y in ((0.0,) if shift == 0.0 else (0.0, shift)):
+            xs = ((np.arange(-half, half + 1) + shift)[:, None] + sub[None, :]).ravel() * pixel_m[0]
+            ys = ((np.arange(-half, half + 1) + shift_y)[:, None] + sub[None, :]).ravel() * pixel_m[1]
+            inside = (xs[:, None, None] ** 2 + ys[None, :, None] ** 2 + through[None, None, :] ** 2) <= radius**2
+            n = 2 * half + 1
+            share = inside.reshape(n, 4, n, 4, 8).mean(axis=(1, 3, 4))
+            peak = float(share.max())
+            if peak > 0:
+                values.append(float(share[share >= 0.5 * peak].mean()))
+    return float(np.mean(values)) if values else 0.0
+
+
+def cnr_factor(reconstruction: str, diameter_m: float) -> float:
+    """K of the reconstruction for a lesion of ``diameter_m`` (see the module docstring)."""
+    k_inf, d0 = _CNR_K[reconstruction]
+    return k_inf * diameter_m**4 / (diameter_m**4 + d0**4)
+
+
+def predict_lesion_cnr(plan: Any, tissues: dict[str, Relaxation], *, diameter_m: float,
+                       lesion: str = LESION_TISSUE, host: str | None = None,
+                       reconstruction: str | None = None, partial_volume_share: float | None = None) -> float:
+    """Predicted CNR of a spherical lesion of ``lesion`` tissue in ``host`` tissue (default:
+    the series' main tissue), centred in a slice of the planned series.
+
+    ``partial_volume_share`` replaces the model's :func:`partial_volume` when the lesion's
+    place in the slice is known (a phantom's ground truth: where it sits relative to the
+    pixel grid and the slice centre)."""
+    p = plan.parameters
+    recon = (p.reconstruction or ("cs" if p.acceleration > 1 else "")) if reconstruction is None else reconstruction
+    kwargs = dict(tr_s=p.tr_s, te_s=p.te_s, ti_s=p.ti_s, flip_angle_deg=p.flip_angle_deg)
+    main = contrast(p.sequence, tissues[plan.main_tissue], **kwargs)
+    around = contrast(p.sequence, tissues[host or plan.main_tissue], **kwargs)
+    other = contrast(p.sequence, tissues[lesion], **kwargs) if lesion in tissues else around
+    c = abs(other - around) / main if main > 0 else 0.0
+    pixel = (p.fov_m[0] / p.matrix[0], p.fov_m[1] / p.matrix[1])
+    pv = partial_volume(diameter_m, pixel, p.slice_m) if partial_volume_share is None else partial_volume_share
+    return cnr_factor(recon, diameter_m) * pv * c * plan.predicted_snr
 
 
 def predict_quality(plan: Any, tissues: dict[str, Relaxation], *, diameter_m: float = LESION_DIAMETER_M,
@@ -83,14 +145,7 @@ def predict_quality(plan: Any, tissues: dict[str, Relaxation], *, diameter_m: fl
     ``parameters.reconstruction`` (an undersampled series without one: compressed sensing)."""
     p = plan.parameters
     recon = p.reconstruction or ("cs" if p.acceleration > 1 else "")
-    snr = plan.predicted_snr
-    effective = reconstruction_gain(recon) * snr
+    effective = reconstruction_gain(recon) * plan.predicted_snr
     ssim = 1.0 / (1.0 + (SSIM_A / max(effective, 1e-9)) ** SSIM_B)
-    kwargs = dict(tr_s=p.tr_s, te_s=p.te_s, ti_s=p.ti_s, flip_angle_deg=p.flip_angle_deg)
-    main = contrast(p.sequence, tissues[plan.main_tissue], **kwargs)
-    other = contrast(p.sequence, tissues[lesion], **kwargs) if lesion in tissues else main
-    c = abs(other - main) / main if main > 0 else 0.0
-    pixel = (p.fov_m[0] / p.matrix[0], p.fov_m[1] / p.matrix[1])
-    cnr = _CNR_K[recon] * partial_volume(diameter_m, pixel, p.slice_m) * c * snr
+    cnr = predict_lesion_cnr(plan, tissues, diameter_m=diameter_m, lesion=lesion)
     return QualityPrediction(ssim=ssim, lesion_cnr=cnr, snr_effective=effective, lesion_diameter_m=diameter_m)
-

@@ -115,7 +115,7 @@ class SeriesHeader:
         ``"cervical_spine"``), empty when unknown (a foreign sequence).
     reconstruction : str
         What the series' protocol variant needs from the reconstruction (``"nlm"``,
-        ``"cs"``, ``"cs+nlm"``; empty: the standard reconstruction).
+        ``"tv"``, ``"cs"``, ``"cs+nlm"``; empty: the standard reconstruction).
     """
 
     encoded_matrix: tuple[int, int, int]

@@ -57,8 +57,8 @@ class ReconOptions:
         ``auto`` uses compressed sensing when phase encodes are missing.
     denoise : "auto", "none", "nlm" or "tv"
         Denoise the complex image (noise level from the noise scan); ``auto`` does what the
-        raw header's ``reconstruction`` asks for (non-local means for a quick series planned
-        with it), else nothing.
+        raw header's ``reconstruction`` asks for (non-local means or total variation for a
+        quick series planned with it), else nothing.
     coil_combine : "adaptive" or "rss"
     prewhiten, drift_correction, remove_oversampling, average, partial_fourier : bool
     partial_fourier_method : "pocs" or "homodyne"
@@ -207,7 +207,7 @@ def resolve_auto_options(options: ReconOptions, header: SeriesHeader) -> ReconOp
     header's ``reconstruction`` (the protocol variant's) asks for."""
     wanted = set(header.reconstruction.split("+")) if header.reconstruction else set()
     if options.denoise == "auto":
-        options = replace(options, denoise="nlm" if "nlm" in wanted else "none")
+        options = replace(options, denoise="nlm" if "nlm" in wanted else "tv" if "tv" in wanted else "none")
     if options.method == "auto" and "cs" in wanted:
         options = replace(options, method="cs")
     return options
