@@ -42,3 +42,14 @@ def test_the_region_selection_is_what_the_exam_use_case_takes():
     with pytest.raises(UserInputError, match="not part of the brain protocol"):
         draft.with_series("gre3d_sag").region_selection()
     assert not draft.settable(0, "ti_ms") and draft.settable(3, "te_ms")
+
+
+def test_a_quick_draft_stays_quick_through_edits_and_an_unknown_variant_is_refused():
+    from vetmri.errors import UserInputError
+
+    draft = ExamDraft.for_region("dog", 28.0, "brain").with_variant("quick")
+    edited = draft.with_setting(1, "averages", "2")
+    assert edited.variant == "quick" and edited.plan().variant == "quick"
+    assert draft.plan().total_time_s < ExamDraft.for_region("dog", 28.0, "brain").plan().total_time_s
+    with pytest.raises(UserInputError, match="choose standard or quick"):
+        draft.with_variant("fast")

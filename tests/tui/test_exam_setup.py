@@ -116,3 +116,33 @@ def test_the_contrast_preview_follows_the_highlighted_series_and_an_edit(clinic,
             assert not pilot.app.screen.query_one("#preview").display  # no room beside the table
 
     asyncio.run(scenario())
+
+
+def test_the_quick_variant_is_chosen_here_and_both_variants_are_compared(clinic, make_app):
+    from textual.widgets import Select
+
+    from vetmri.protocols.quality import exam_quality
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_exam_setup(clinic["bella"])
+            await settle(pilot)
+            screen = app.screen
+            standard = plan_exam("dog", 28.0, "brain", breed="Labrador retriever")
+            quick = plan_exam("dog", 28.0, "brain", breed="Labrador retriever", variant="quick")
+            line = total(screen)
+            assert line.startswith(f"Exam {minutes(standard.total_time_s)}")
+            # Both variants side by side with the core's predicted quality.
+            q = exam_quality(quick)
+            assert f"standard {minutes(standard.total_time_s)}" in line
+            assert f"quick {minutes(quick.total_time_s)} SSIM {q.ssim:.2f}" in line
+
+            screen.query_one("#variant", Select).value = "quick"
+            await settle(pilot, 0.3)
+            assert screen.draft.variant == "quick"
+            assert total(screen).startswith(f"Exam {minutes(quick.total_time_s)}")
+            assert quick.total_time_s <= 0.5 * standard.total_time_s + 1
+
+    asyncio.run(scenario())

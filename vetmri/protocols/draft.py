@@ -49,6 +49,7 @@ class ExamDraft:
     region: str
     series: tuple[DraftSeries, ...]
     breed: str | None = None
+    variant: str = "standard"
 
     @classmethod
     def for_region(cls, species: str, weight_kg: float, region: str, *, breed: str | None = None,
@@ -79,7 +80,21 @@ class ExamDraft:
         """
         return plan_exam(self.species, self.weight_kg, self.region, breed=self.breed,
                          overrides=self.overrides(), profile=profile, library=library,
-                         series_keys=[s.key for s in self.series])
+                         series_keys=[s.key for s in self.series], variant=self.variant)
+
+    def with_variant(self, variant: str) -> "ExamDraft":
+        """The same draft planned as ``variant`` (``standard`` or ``quick``).
+
+        Raises
+        ------
+        UserInputError
+            Unknown variant.
+        """
+        from dataclasses import replace
+
+        from vetmri.protocols.quick import check_variant
+
+        return replace(self, variant=check_variant(variant))
 
     def with_setting(self, index: int, key: str, value: str) -> "ExamDraft":
         """Set ``key`` (a ``vetmri protocols show`` name such as ``te_ms``) on one series;

@@ -34,7 +34,7 @@ from typing import Any
 
 from vetmri.protocols.snr import Relaxation, contrast
 
-__all__ = ["LESION_DIAMETER_M", "LESION_TISSUE", "QualityPrediction", "cnr_factor", "partial_volume", "predict_lesion_cnr",
+__all__ = ["LESION_DIAMETER_M", "LESION_TISSUE", "QualityPrediction", "cnr_factor", "exam_quality", "partial_volume", "predict_lesion_cnr",
            "predict_quality", "reconstruction_gain"]
 
 #: The reference lesion of the prediction: a 2 mm T2-bright mass.
@@ -149,3 +149,22 @@ def predict_quality(plan: Any, tissues: dict[str, Relaxation], *, diameter_m: fl
     ssim = 1.0 / (1.0 + (SSIM_A / max(effective, 1e-9)) ** SSIM_B)
     cnr = predict_lesion_cnr(plan, tissues, diameter_m=diameter_m, lesion=lesion)
     return QualityPrediction(ssim=ssim, lesion_cnr=cnr, snr_effective=effective, lesion_diameter_m=diameter_m)
+
+
+def exam_quality(plan: Any) -> QualityPrediction | None:
+    """One exam's predicted quality, to compare variants like with like: the mean SSIM and
+    effective SNR of its series and the lesion CNR of the series that shows the lesion best
+    (the reference lesion is T2-bright: a localizer or T1 series is not where it is read),
+    None when the series carry no prediction.
+
+    Parameters
+    ----------
+    plan : ExamPlan
+    """
+    predictions = [s.quality for s in plan.series if getattr(s, "quality", None) is not None]
+    if not predictions:
+        return None
+    return QualityPrediction(ssim=float(sum(q.ssim for q in predictions) / len(predictions)),
+                             lesion_cnr=float(max(q.lesion_cnr for q in predictions)),
+                             snr_effective=float(sum(q.snr_effective for q in predictions) / len(predictions)),
+                             lesion_diameter_m=predictions[0].lesion_diameter_m)

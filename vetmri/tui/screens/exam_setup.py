@@ -30,6 +30,7 @@ PREVIEW_ROWS, PREVIEW_COLUMNS = 30, 34
 PREVIEW_MIN_WIDTH = 118
 
 RECUMBENCIES = ("sternal", "dorsal", "left lateral", "right lateral")
+VARIANTS = (("standard protocol", "standard"), ("quick: half the time, denoised", "quick"))
 FIRST = ("head first", "tail first")
 
 
@@ -58,6 +59,9 @@ and the planner says why a value cannot be honoured (the minimum TE of the seque
 gradients, the bore); `enter` keeps it (marked `*`), `escape` drops it, an empty value
 gives it back to the planner. `a` adds a series, `x` removes one, `[` and `]` move it.
 The total is the scan time of all series against the protocol's anaesthesia budget.
+*quick* plans fewer averages or undersampling with the reconstruction that recovers the
+image (denoising, compressed sensing); the line under the table compares both variants'
+time and predicted quality (SSIM against a noise-free image, CNR of a 2 mm lesion).
 Recumbency and head or tail first are recorded with the study. `s` starts the exam on the
 configured scanner; it keeps running when you leave this screen (the header shows it), and
 `ctrl+q` asks before aborting it.
@@ -66,12 +70,13 @@ configured scanner; it keeps running when you leave this screen (the header show
     class PlanReady(Message):
         """A plan of the draft (or the planner's reason why there is none)."""
 
-        def __init__(self, draft, plan, problem: str, purpose: str) -> None:
+        def __init__(self, draft, plan, problem: str, purpose: str, other=None) -> None:
             super().__init__()
             self.draft = draft
             self.plan = plan
             self.problem = problem
             self.purpose = purpose
+            self.other = other  # the same draft in the other variant (None: not planned)
 
     class PetLoaded(Message):
         def __init__(self, pet, regions: list[tuple[str, str]], templates: list[tuple[str, str, str]]) -> None:
@@ -92,6 +97,7 @@ configured scanner; it keeps running when you leave this screen (the header show
         self._editing: tuple[int, str, str] | None = None
         self._previewed: tuple[object, int] = (None, -1)
         self._candidate = None
+        self._other_plan = None
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -101,6 +107,7 @@ configured scanner; it keeps running when you leave this screen (the header show
                 yield Select([], prompt="region", id="region", allow_blank=True)
                 yield Select([(r, r) for r in RECUMBENCIES], value="sternal", allow_blank=False, id="recumbency")
                 yield Select([(f, f) for f in FIRST], value="head first", allow_blank=False, id="first")
+                yield Select(list(VARIANTS), value="standard", allow_blank=False, id="variant")
             with Horizontal(id="plan-and-preview"):
                 yield PlanTable(id="plan")
                 yield ContrastPreview(id="preview")
@@ -185,7 +192,17 @@ configured scanner; it keeps running when you leave this screen (the header show
         except VetmriError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.replan(draft, "show")
+        variant = self.query_one("#variant", Select).value
+        self.replan(draft.with_variant(str(variant)) if variant is not Select.BLANK else draft, "show")
+
+    @on(Select.Changed, "#variant")
+    def _variant_changed(self, event: Select.Changed) -> None:
+        if self.draft is None or event.value is Select.BLANK or event.value == self.draft.variant:
+            return
+        try:
+            self.replan(self.draft.with_variant(str(event.value)), "show")
+        except VetmriError as exc:
+            self.notify(str(exc), severity="error")
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -197,7 +214,13 @@ configured scanner; it keeps running when you leave this screen (the header show
         except VetmriError as exc:
             self.post_message(self.PlanReady(draft, None, str(exc), purpose))
             return
-        self.post_message(self.PlanReady(draft, plan, "", purpose))
+        other = None
+        if purpose == "show":  # the other variant, so the operator compares like with like
+            try:
+                other = draft.with_variant("quick" if draft.variant == "standard" else "standard").plan()
+            except VetmriError:
+                other = None
+        self.post_message(self.PlanReady(draft, plan, "", purpose, other))
 
     def on_exam_setup_screen_plan_ready(self, message: PlanReady) -> None:
         if message.purpose == "check":
@@ -207,6 +230,7 @@ configured scanner; it keeps running when you leave this screen (the header show
             self.notify(message.problem, severity="error")
             return
         self.draft, self.plan = message.draft, message.plan
+        self._other_plan = message.other
         edited = {(i, k) for i, s in enumerate(self.draft.series) for k, _ in s.settings}
         self.query_one(PlanTable).show_plan(self.plan, edited=edited)
         self._show_total()
@@ -220,10 +244,24 @@ configured scanner; it keeps running when you leave this screen (the header show
         state = "within" if plan.total_time_s <= plan.max_exam_s else "OVER"
         self.query_one("#total", Label).update(
             f"[b]Exam {minutes(plan.total_time_s)}[/b] ({len(plan.series)} series, coil {plan.coil}) "
-            f"{state} the {minutes(plan.max_exam_s)} anaesthesia budget")
+            f"{state} the {minutes(plan.max_exam_s)} anaesthesia budget" + self._variants_line())
         self.query_one("#explain", Label).update(
             ("Planner: " + plan.warnings[0] + (f" (+{len(plan.warnings) - 1} more)" if len(plan.warnings) > 1 else ""))
             if plan.warnings else "")
+
+    def _variants_line(self) -> str:
+        """Both variants side by side: time and predicted quality (from the core's model)."""
+        from vetmri.protocols.quality import exam_quality
+
+        def part(plan) -> str:
+            quality = exam_quality(plan)
+            told = f" SSIM {quality.ssim:.2f}, 2 mm lesion CNR {quality.lesion_cnr:.0f}" if quality else ""
+            return f"{plan.variant} {minutes(plan.total_time_s)}{told}"
+
+        if self._other_plan is None or self._other_plan.variant == self.plan.variant:
+            return ""
+        plans = sorted((self.plan, self._other_plan), key=lambda p: p.variant != "standard")
+        return "\n" + " · ".join(part(p) for p in plans)
 
     # -- editing a parameter ------------------------------------------------------------------
 
@@ -348,7 +386,8 @@ configured scanner; it keeps running when you leave this screen (the header show
         try:
             indices, overrides = self.draft.region_selection()
             request = ExamRequest(pet_id=self.pet.id, region=self.draft.region, series=indices,
-                                  overrides=overrides, position=" ".join(self.position), training=self.training)
+                                  overrides=overrides, position=" ".join(self.position), training=self.training,
+                                  variant=self.draft.variant)
         except VetmriError as exc:
             self.notify(str(exc), severity="error")
             return

@@ -153,7 +153,7 @@ opens the highlighted pet; `e` sets up an exam for it.
             rows = []
             for hit in hits:
                 studies = store.studies_of_pet(hit.pet.id)
-                last = f"{studies[0].study_date} {studies[0].region}" if studies else "-"
+                last = f"{_day(studies[0].study_date)} {studies[0].region}" if studies else "-"
                 rows.append((hit.pet.id, (hit.pet.name, hit.pet.species, hit.pet.breed or "-",
                                           _kg(hit.pet.weight_kg), hit.owner.name, hit.owner.phone or "-", last)))
         self.post_message(self.SearchDone(text, rows))
@@ -230,3 +230,8 @@ opens the highlighted pet; `e` sets up an exam for it.
         if self._resumed:  # back from another screen: what it changed shows
             self.action_refresh()
         self._resumed = True
+
+
+def _day(day: date) -> str:
+    """A study's date as the staff say it: ``today`` for today's, else the ISO date."""
+    return "today" if day == date.today() else day.isoformat()
