@@ -33,6 +33,7 @@ def frozen_exam() -> LiveExam:
     sagittal at 40 % with its fifth slice shown, the vitals due in 1 min 20 s."""
     now = STARTED + timedelta(minutes=3, seconds=40)
     live = LiveExam(now=lambda: STARTED)
+    live.view_context = ("brain", "HFP")  # sternal head first
     live.begin()
     total = sum(t for _, t in SERIES)
     geometry = SliceGeometry((0.0, 0.0, 0.0), (0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0),

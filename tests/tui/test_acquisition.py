@@ -19,12 +19,12 @@ from vetmri.settings import set_setting
 from vetmri.tui.screens.acquisition import AcquisitionScreen
 from vetmri.tui.screens.confirm import ConfirmDialog
 from vetmri.tui.screens.vitals_dialog import VitalsDialog
-from vetmri.tui.widgets.live_slice import LiveSliceView
+from vetmri.tui.widgets.live_slice import LiveSlicePanel
 
 SMALL = ("matrix=32,32", "slices=2", "averages=1")
 
 
-async def wait_until(pilot, condition, what: str, limit_s: float = 30.0) -> None:
+async def wait_until(pilot, condition, what: str, limit_s: float = 120.0) -> None:
     """Let the app run until ``condition()`` holds (``limit_s`` only keeps a broken run from hanging)."""
     deadline = time.monotonic() + limit_s
     while not condition():
@@ -54,7 +54,8 @@ def test_the_demo_exam_from_the_set_up_shows_calibration_progress_and_a_live_sli
 
             def first_slice_while_running() -> bool:
                 screen = app.screen
-                if not isinstance(screen, AcquisitionScreen) or screen.query_one(LiveSliceView).slice is None:
+                panels = screen.query(LiveSlicePanel) if isinstance(screen, AcquisitionScreen) else []
+                if not panels or panels.first().slice is None:  # not composed yet, or no slice yet
                     return False
                 seen.setdefault("state", screen.snapshot.series[0].state)
                 seen.setdefault("calibration", text(screen, "#calibration"))

@@ -94,6 +94,7 @@ class ExamRunner:
         try:
             settings = self.context.settings()  # type: ignore[attr-defined]
             with open_store(settings.data.dir, uid_root=settings.dicom.uid_root) as store:
+                self.live_exam.view_context = _view_context(store, request, study_id)
                 session = ExamSession(store, settings, on_event=self._exam_event)
                 self._session = session
                 outcome = session.resume(study_id, repeat=repeat) if study_id else session.start(request)
@@ -250,3 +251,17 @@ class ExamRunner:
                 return
             self.abort_exam()
         self.exit()  # type: ignore[attr-defined]
+
+
+def _view_context(store, request, study_id: str | None) -> tuple[str, str]:
+    """(region, DICOM Patient Position) of the exam, for the live slices' orientation labels."""
+    from vetmri.dicom.from_records import patient_position_code
+    from vetmri.errors import VetmriError
+
+    try:
+        if study_id:
+            study = store.study(study_id)
+            return study.region, patient_position_code(study.position)
+        return request.region, patient_position_code(request.position)
+    except VetmriError:  # an unknown study: the exam says so itself
+        return "", "HFS"

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-import numpy as np
-
-__all__ = ["CalibrationLine", "ExamSnapshot", "LiveExam", "LiveSlice", "SeriesLine", "window_slice"]
+__all__ = ["CalibrationLine", "ExamSnapshot", "LiveExam", "LiveSlice", "SeriesLine", "view_of"]
 
 #: Words for the calibration steps.
 STEP_NAMES = {"larmor": "Larmor frequency", "noise": "noise level", "shim": "shim", "rf": "RF scale",
@@ -46,14 +44,18 @@ class SeriesLine:
 
 @dataclass(frozen=True, eq=False)
 class LiveSlice:
-    """The newest slice: 8-bit, windowed, rows along the phase encoding.
+    """The newest slice, ready for the image widget.
 
     Attributes
     ----------
     serial : int
-        Counts the slices shown in this app (a widget redraws when it changes).
-    pixel_spacing_m : (float, float)
-        Between rows, between columns.
+        Counts the slices shown in this app.
+    view : ViewSlice
+        The image in the patient frame (its ``key`` names this slice).
+    window : WindowLevel
+        The first preset of the series' contrast.
+    region : str
+        Body region, for the orientation labels.
     last_readout_at_s : float
         ``time.monotonic()`` of the slice's last readout.
     """
@@ -63,8 +65,9 @@ class LiveSlice:
     slice_index: int
     slices: int
     description: str
-    pixels: np.ndarray
-    pixel_spacing_m: tuple[float, float]
+    view: object
+    window: object
+    region: str
     last_readout_at_s: float
 
 
@@ -124,14 +127,16 @@ class ExamSnapshot:
         return next((s for s in self.series if s.index == index), None)
 
 
-def window_slice(image: np.ndarray) -> np.ndarray:
-    """8-bit grey levels of a magnitude image: 0 at its minimum, 255 at its 99.5th
-    percentile (a few bright pixels do not darken the rest)."""
-    data = np.asarray(image, dtype=np.float32)
-    low = float(data.min()) if data.size else 0.0
-    high = float(np.percentile(data, 99.5)) if data.size else 1.0
-    scale = 255.0 / (high - low) if high > low else 0.0
-    return np.clip((data - low) * scale, 0, 255).astype(np.uint8)
+def view_of(event, serial: int, description: str, region: str, patient_position: str) -> tuple:
+    """The :class:`~vetmri.viewing.ViewSlice` and window of a ``SliceImageReady`` (numpy
+    work done in the exam's thread, never in the UI's)."""
+    from vetmri.viewing import slice_from_geometry
+    from vetmri.viewing.window import contrast_of, robust_maximum, window_presets
+
+    view = slice_from_geometry(event.image, event.geometry, patient_position=patient_position or "HFS",
+                               key=f"live:{serial}:{event.index}:{event.slice_index}")
+    window = window_presets(contrast_of(description))[0].window(robust_maximum(event.image))
+    return view, window
 
 
 class LiveExam:
@@ -149,6 +154,8 @@ class LiveExam:
         self._state = ExamSnapshot(now=self.now())
         self._serial = 0
         self._last_vitals: datetime | None = None
+        #: (body region, DICOM Patient Position) of the exam running, for the slices' labels.
+        self.view_context: tuple[str, str] = ("", "HFS")
 
     def snapshot(self) -> ExamSnapshot:
         """A frozen copy of the state now."""
@@ -173,7 +180,10 @@ class LiveExam:
         """Take one exam event (called in the exam's thread)."""
         from vetmri.exam import events as ev
 
-        pixels = window_slice(event.image) if isinstance(event, ev.SliceImageReady) else None
+        pixels = None
+        if isinstance(event, ev.SliceImageReady):
+            line = self._state.line(event.index)
+            pixels = view_of(event, self._serial + 1, line.description if line else "", *self.view_context)
         with self._lock:
             self._state = self._applied(self._state, event, pixels, ev)
 
@@ -213,8 +223,9 @@ class LiveExam:
         if isinstance(event, ev.SliceImageReady):
             self._serial += 1
             line = state.line(event.index)
+            view, window = pixels
             newest = LiveSlice(self._serial, event.index, event.slice_index, event.slices,
-                               line.description if line else "", pixels, tuple(event.geometry.pixel_spacing_m),
+                               line.description if line else "", view, window, self.view_context[0],
                                event.last_readout_at_s or time.monotonic())
             shown = (line.slices_shown + 1) if line else 1
             return replace(state, newest=newest, series=_changed(state.series, event.index, slices_shown=shown))

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from vetmri.tui.live_exam import STEP_NAMES, ExamSnapshot
 from vetmri.tui.screens.base import CoreScreen
 from vetmri.tui.styles import stylesheet
-from vetmri.tui.widgets.live_slice import LiveSliceView
+from vetmri.tui.widgets.live_slice import LiveSlicePanel
 from vetmri.tui.widgets.status_header import StatusHeader
 
 __all__ = ["AcquisitionScreen", "bar", "clock"]
@@ -88,7 +88,7 @@ the vital signs are due every 5 minutes (ACVAA): `v` records them with the study
                     yield Static("", id="series-progress")
                     yield Static("", id="exam-progress")
                     yield Static("", id="vitals")
-                yield LiveSliceView(id="slice")
+                yield LiveSlicePanel(id="slice")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -116,7 +116,7 @@ the vital signs are due every 5 minutes (ACVAA): `v` records them with the study
         self._show_calibration(snapshot)
         self._show_series(snapshot)
         self._show_progress(snapshot)
-        self.query_one(LiveSliceView).show(snapshot.newest)
+        self.query_one(LiveSlicePanel).show(snapshot.newest)
 
     def _show_clocks(self, s: ExamSnapshot) -> None:
         who = f"[b]{s.pet_name}[/b] · {s.study_id}" if s.study_id else "Starting the exam ..."

@@ -1,95 +1,68 @@
-"""The newest reconstructed slice of a running exam, drawn with half blocks.
+"""The newest reconstructed slice of a running exam: the app's image widget
+(:class:`~vetmri.tui.widgets.slice_image.SliceImage`, half-blocks or Kitty/Sixel as set)
+with a caption naming the series and the slice.
 
-Two image rows per terminal cell ("▀": the upper pixel is the foreground colour, the lower
-one the background), so square pixels stay square on cells about twice as tall as wide;
-the pixel spacing of the series sets the aspect. The windowed 8-bit image comes from the
-exam's thread (:class:`vetmri.tui.live_exam.LiveSlice`); the widget only picks the pixels
-for its size (an index into a small array) and keeps the drawn lines until the slice or
-its size changes.
+The slice arrives prepared by the exam's thread (:class:`vetmri.tui.live_exam.LiveSlice`:
+the view in the patient frame and its window); the widget renders it in its own worker,
+newest request first, so slices arriving faster than they can be drawn are skipped, never
+queued. When a slice is on screen the time since its last readout is noted
+(:attr:`LiveSlicePanel.latencies`, read by ``benchmarks/tui_live_slice.py``).
 """
 
 from __future__ import annotations
 
 import time
 
-import numpy as np
-from rich.segment import Segment
-from rich.style import Style
-from textual.strip import Strip
-from textual.widget import Widget
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
 
-__all__ = ["LiveSliceView", "fit_pixels"]
+from vetmri.tui.widgets.slice_image import SliceImage
 
-
-def fit_pixels(pixels: np.ndarray, spacing_m: tuple[float, float], columns: int, rows: int) -> np.ndarray:
-    """``pixels`` resampled (nearest) to fit ``columns`` x ``2 * rows`` half-cells with the
-    physical aspect of ``spacing_m`` (between rows, between columns); shape (2k, m)."""
-    if pixels.size == 0 or columns < 1 or rows < 1:
-        return np.zeros((0, 0), dtype=np.uint8)
-    height_m = pixels.shape[0] * spacing_m[0]
-    width_m = pixels.shape[1] * spacing_m[1]
-    scale = min(columns / width_m, 2 * rows / height_m)
-    out_cols = max(1, min(columns, int(round(width_m * scale))))
-    out_rows = max(2, min(2 * rows, int(round(height_m * scale))))
-    out_rows -= out_rows % 2
-    r = np.minimum((np.arange(out_rows) + 0.5) * pixels.shape[0] / out_rows, pixels.shape[0] - 1).astype(int)
-    c = np.minimum((np.arange(out_cols) + 0.5) * pixels.shape[1] / out_cols, pixels.shape[1] - 1).astype(int)
-    return pixels[np.ix_(r, c)]
+__all__ = ["LiveSlicePanel"]
 
 
-class LiveSliceView(Widget):
-    """Shows :class:`~vetmri.tui.live_exam.LiveSlice` values; a caption line under the image."""
+class LiveSlicePanel(Vertical):
+    """The newest slice and its caption."""
 
     DEFAULT_CSS = """
-    LiveSliceView {
-        width: 1fr;
+    LiveSlicePanel > SliceImage {
         height: 1fr;
+        width: 1fr;
+    }
+    LiveSlicePanel > #slice-caption {
+        height: 1;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.slice = None
-        self._lines: list[Strip] = []
-        self._key: tuple = ()
-        #: (series index, slice index, seconds from its last readout to its first drawing).
+        #: (series index, slice index, seconds from its last readout to its picture on screen).
         self.latencies: list[tuple[int, int, float]] = []
-        self._timed: int = -1
+
+    def compose(self) -> ComposeResult:
+        settings = self.app.context.settings()  # type: ignore[attr-defined]
+        yield SliceImage.from_settings(settings, id="slice-image")
+        yield Static("the newest slice shows here", id="slice-caption")
 
     def show(self, live_slice) -> None:
-        """Draw ``live_slice`` (a LiveSlice, or None for none yet)."""
-        if live_slice is self.slice:
+        """Draw ``live_slice`` (a LiveSlice, or None: none yet)."""
+        if live_slice is None or live_slice is self.slice:
             return
         self.slice = live_slice
-        self.refresh()
+        view = live_slice.view
+        image = self.query_one(SliceImage)
+        image.show(view, live_slice.window, labels=view.labels(live_slice.region) if live_slice.region else None)
+        self.query_one("#slice-caption", Static).update(
+            f"{live_slice.description} · slice {live_slice.slice_index + 1}/{live_slice.slices}")
 
-    def _prepare(self) -> list[Strip]:
-        width, height = self.size.width, self.size.height
-        key = (getattr(self.slice, "serial", None), width, height)
-        if key == self._key:
-            return self._lines
-        self._key = key
-        lines: list[Strip] = []
-        if self.slice is None:
-            lines = [Strip([Segment("the newest slice shows here")])]
-        else:
-            fitted = fit_pixels(self.slice.pixels, self.slice.pixel_spacing_m, width, max(1, height - 1))
-            pad = (width - fitted.shape[1]) // 2
-            for top, bottom in zip(fitted[0::2], fitted[1::2]):
-                segments = [Segment(" " * pad)] if pad else []
-                segments += [Segment("▀", Style(color=f"rgb({u},{u},{u})", bgcolor=f"rgb({d},{d},{d})"))
-                             for u, d in zip(top.tolist(), bottom.tolist())]
-                lines.append(Strip(segments))
-            s = self.slice
-            caption = f"{s.description[: max(0, width - 12)]} {s.slice_index + 1}/{s.slices}"
-            lines.append(Strip([Segment(caption, Style(dim=True))]))
-        self._lines = lines
-        return lines
-
-    def render_line(self, y: int) -> Strip:
-        lines = self._prepare()
-        if y == 0 and self.slice is not None and self._timed != self.slice.serial:
-            self._timed = self.slice.serial
-            self.latencies.append((self.slice.index, self.slice.slice_index,
-                                   time.monotonic() - self.slice.last_readout_at_s))
-        return lines[y] if y < len(lines) else Strip.blank(self.size.width)
+    @on(SliceImage.Drawn)
+    def _drawn(self, message: SliceImage.Drawn) -> None:
+        current = self.slice
+        if current is not None and message.image_key == current.view.key:
+            self.latencies.append((current.index, current.slice_index, time.monotonic() - current.last_readout_at_s))
