@@ -91,7 +91,12 @@ def test_a_short_exam_runs_start_to_finish_in_the_real_vetmri(clinic, tmux_sessi
     assert "Localizer 3-plane" in screen
     screen = wait_for(tmux_session, "complete", 120)
     assert "✓ 0  Localizer 3-plane  done" in screen and "100% · 0:00 of scan left" in screen, screen
-    assert re.search(r"Localizer[ \w-]* [1-9]/9", screen), screen  # a slice of it under the image
+    # a slice of it under the image (the end's notifications may cover the caption a while)
+    deadline = time.monotonic() + 30
+    while not re.search(r"slice [1-9]/9 · Localizer", screen) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        screen = capture(tmux_session)
+    assert re.search(r"slice [1-9]/9 · Localizer", screen), screen
     tmux(tmux_session, "send-keys", "-t", tmux_session, "C-q", check=True)
     deadline = time.monotonic() + 10
     while alive(tmux_session) and time.monotonic() < deadline:

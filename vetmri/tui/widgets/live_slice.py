@@ -59,7 +59,7 @@ class LiveSlicePanel(Vertical):
         image = self.query_one(SliceImage)
         image.show(view, live_slice.window, labels=view.labels(live_slice.region) if live_slice.region else None)
         self.query_one("#slice-caption", Static).update(
-            f"{live_slice.description} · slice {live_slice.slice_index + 1}/{live_slice.slices}")
+            f"slice {live_slice.slice_index + 1}/{live_slice.slices} · {live_slice.description}")  # the number survives a narrow panel
 
     @on(SliceImage.Drawn)
     def _drawn(self, message: SliceImage.Drawn) -> None:

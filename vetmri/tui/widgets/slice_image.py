@@ -41,6 +41,8 @@ SHARP_DELAY_S = 0.25
 #: Rendered images kept per widget.
 CACHE_SIZE = 96
 FEW_GREYS_NOTE = "few grey levels (256 colours): set tui.truecolor = true if the terminal has true colour"
+#: The same said in the width of a small panel (the acquisition screen's live slice).
+FEW_GREYS_SHORT = "256 colours: few greys"
 _BLANK = Style(bgcolor=Color.from_rgb(0, 0, 0))
 _STYLES: dict[int, Style] = {}
 _KITTY_ID = 4242
@@ -308,7 +310,8 @@ class SliceImage(Widget):
         width = self.size.width
         rendered = self._cache.get(self._shown) if self._shown else None
         if rendered is not None and self.few_greys and y == self.size.height - 1:
-            return Strip([Segment(FEW_GREYS_NOTE[:width].ljust(width), Style(color="yellow", bgcolor="black"))], width)
+            note = FEW_GREYS_NOTE if width >= 40 else FEW_GREYS_SHORT
+            return Strip([Segment(note[:width].ljust(width), Style(color="yellow", bgcolor="black"))], width)
         if rendered is None or y >= len(rendered.strips):
             return Strip([Segment(" " * width, _BLANK)], width)
         strip = rendered.strips[y]
