@@ -56,6 +56,7 @@ step "exam --demo --series 0,1 (simulator, recon, DICOM)"
 exam_started=$SECONDS
 out=$(vetmri exam --demo --series 0,1 2>&1) || fail "exam --demo exited $?: $out"
 grep -q "complete" <<<"$out" || fail "exam --demo did not complete: $out"
+out_exam=$out
 ok "$((SECONDS - exam_started)) s"
 
 data="$work/home/.local/share/vetmri"
@@ -68,6 +69,16 @@ for file in "${files[@]}"; do
     dciodvfy "$file" >"$work/dciodvfy.txt" 2>&1 || { cat "$work/dciodvfy.txt" >&2; fail "dciodvfy rejects $file"; }
 done
 ok "${#files[@]} files in $series series"
+
+step "report of the demo study (PDF and PNG), QA on the simulator"
+study=$(grep -o 'S-[0-9]\{6\}' <<<"$out_exam" | head -1)
+[ -n "$study" ] || fail "exam --demo printed no study id: $out_exam"
+vetmri report "$study" --out "$work/home/report.pdf" --comment "smoke" >/dev/null || fail "report to PDF exited $?"
+head -c 5 "$work/home/report.pdf" | grep -q '%PDF-' || fail "report.pdf is not a PDF"
+vetmri report "$study" --out "$work/home/report.png" >/dev/null || fail "report to PNG exited $?"
+head -c 8 "$work/home/report.png" | grep -q 'PNG' || fail "report.png is not a PNG"
+out=$(vetmri qa run 2>&1) || fail "qa run exited $?: $out"
+ok "$study"
 
 step "records search finds the demonstration dog"
 out=$(vetmri records search Rex) || fail "records search exited $?"
