@@ -59,6 +59,7 @@ class ReviewScreen(CoreScreen):
         Binding("r", "roi", "ROI"),
         Binding("k", "key_image", "Key image"),
         Binding("p", "prior", "Prior"),
+        Binding("R", "report", "Report", key_display="R"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
@@ -79,6 +80,8 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
   study and go into the report.
 - **Prior** (`p`): the matching series of the pet's newest other study beside this one, at
   the same slice position; scrolling moves both.
+- **Report** (`R`): the report for the referring vet with the key images and a comment;
+  a PDF in the study's folder unless another path is typed (`.png`: page 1 as an image).
 """
 
     class EntriesLoaded(Message):
@@ -408,6 +411,18 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
         self.key_sops = message.keys
         self.notify(message.text)
         self.redraw()
+
+    def action_report(self) -> None:
+        self.open_report_dialog()
+
+    @work(thread=True, exclusive=True, group="review-report", exit_on_error=False, name="opening the report")
+    def open_report_dialog(self) -> None:
+        from vetmri.report.sources import default_report_path
+        from vetmri.tui.screens.report_dialog import ReportDialog
+
+        with self.app.context.store() as store:  # type: ignore[attr-defined]
+            default = default_report_path(store, self.study_id)
+        self.app.call_from_thread(self.app.push_screen, ReportDialog(self.study_id, default))
 
     def action_prior(self) -> None:
         pane = self.query_one("#prior-pane")
