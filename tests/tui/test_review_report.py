@@ -11,6 +11,7 @@ import pytest
 
 from tests.tui.helpers import settle
 from tests.tui.review_data import CURRENT, review_data, simulated_studies  # noqa: F401
+from vetmri.records.key_images import key_images
 from vetmri.records.store import open_store
 
 pytestmark = pytest.mark.usefixtures("review_data")
@@ -32,8 +33,12 @@ def test_the_report_is_made_from_the_review_screen_with_the_comment():
         app = _app()
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            await pilot.press("end", "k")
+            await pilot.press("end", "l", "w", "right", "escape", "k")  # read at a changed window
             await settle(pilot)
+            shown = app.screen.window
+            with open_store() as store:
+                (marked,) = key_images(store, CURRENT)
+            assert (marked.window_center, marked.window_width) == pytest.approx((shown.level, shown.width))
             await pilot.press("R")
             await settle(pilot)
             dialog = app.screen
@@ -47,7 +52,8 @@ def test_the_report_is_made_from_the_review_screen_with_the_comment():
             assert any(str(expected) in m and "Mochi" in m for m in messages), messages
         text = _pdf_text(expected)
         assert "Mochi" in text and "Tube 3 slightly bright" in text
-        assert "slice 5/5" in text  # the key image (the last slice), not the middle one, comes first
+        # the key image (the last slice) with the window it was read at, before the other series' middle slices
+        assert f"Key image: #2 T2 TSE sagittal, slice 5/5, W {shown.width:.0f} L" in text, text
 
     asyncio.run(scenario())
 

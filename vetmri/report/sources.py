@@ -23,15 +23,15 @@ _VITALS = (("heart_rate_bpm", "HR", "{:g} /min"), ("spo2_percent", "SpO2", "{:g}
 
 
 def key_images_of(store: "RecordStore", study_id: str) -> list[KeyImage]:
-    """The key images marked at review for ``study_id``, by series and instance number.
-
-    The review does not record its window yet: each key image is printed with the window
-    its DICOM file carries.
+    """The key images marked at review for ``study_id``, by series and instance number,
+    with the window they were shown at when marked (one marked without it is printed with
+    the window its DICOM file carries).
     """
     from vetmri.records.key_images import key_images
 
     by_uid = {s.series_uid: s.id for s in store.series_of_study(study_id) if s.series_uid and s.dicom_folder}
-    return [KeyImage(by_uid[k.series_uid], -1, sop_instance_uid=k.sop_instance_uid, note=k.note)
+    return [KeyImage(by_uid[k.series_uid], -1, window_center=k.window_center, window_width=k.window_width,
+                     sop_instance_uid=k.sop_instance_uid, note=k.note)
             for k in key_images(store, study_id) if k.series_uid in by_uid]
 
 

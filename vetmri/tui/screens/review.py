@@ -388,10 +388,11 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
 
     def action_key_image(self) -> None:
         if self.series is not None and self.entry is not None:
-            self.toggle_key_image(self.entry, self.series, self.index)
+            self.toggle_key_image(self.entry, self.series, self.index, self.window)
 
     @work(thread=True, group="review-key", exit_on_error=False, name="marking the key image")
-    def toggle_key_image(self, entry: SeriesEntry, series: ViewSeries, index: int) -> None:
+    def toggle_key_image(self, entry: SeriesEntry, series: ViewSeries, index: int,
+                         window: WindowLevel | None = None) -> None:
         from vetmri.records.key_images import key_images, mark_key_image, unmark_key_image
 
         image = series.slices[index]
@@ -402,7 +403,9 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
                 path = image.source_path
                 mark_key_image(store, entry.study_id, series_uid=series.uid, sop_instance_uid=image.sop_instance_uid,
                                series_number=entry.number, instance_number=image.instance_number,
-                               series_description=series.description, dicom_file=_relative(path, store.data_dir))
+                               series_description=series.description, dicom_file=_relative(path, store.data_dir),
+                               window_center=None if window is None else window.level,
+                               window_width=None if window is None else window.width)
                 text = f"Slice {index + 1} of series {entry.number} is a key image of {entry.study_id}."
             keys = frozenset(k.sop_instance_uid for s in {e.study_id for e in self.entries} for k in key_images(store, s))
         self.post_message(self.KeyImagesChanged(keys, text))
