@@ -197,3 +197,10 @@ def test_a_key_image_marked_with_its_window_is_printed_with_it(study, tmp_path, 
     as_stored = resize(windowed(series["folder"], 0), shown.shape, order=0, preserve_range=True)
     assert correlation(shown, reviewed) > 0.9
     assert np.abs(shown - reviewed).mean() < np.abs(shown - as_stored).mean()
+
+
+def test_a_report_into_a_missing_folder_is_one_sentence(study, tmp_path, run_vetmri):
+    done = run_vetmri("report", study["study"], "--out", str(tmp_path / "nowhere" / "rex.pdf"))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"vetmri: The folder {tmp_path / 'nowhere'} does not exist; choose an existing "
+                                   "folder for the report.")

@@ -82,8 +82,8 @@ def study_report(store: "RecordStore", settings: "Settings", study_ref: str, out
     if out.suffix.lower() not in FORMATS:
         raise UserInputError(f"The report is written as FILE.pdf or FILE.png, not {out.name!r}; "
                              "name the file with one of those.")
-    content = gather_report(store, settings, study.id, comment=comment,
-                            key_images=key_images_of(store, study.id), vitals=vitals_of(store, study.id))
     if not out.parent.is_dir():
         raise UserInputError(f"The folder {out.parent} does not exist; choose an existing folder for the report.")
+    content = gather_report(store, settings, study.id, comment=comment,
+                            key_images=key_images_of(store, study.id), vitals=vitals_of(store, study.id))
     return content, write_report(content, out)
