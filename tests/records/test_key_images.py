@@ -41,3 +41,33 @@ def test_an_image_without_uids_or_an_unknown_study_is_one_sentence():
             mark_key_image(store, study.id, series_uid="", sop_instance_uid="1.2")
         with pytest.raises(UserInputError, match="no study"):
             key_images(store, "S-000999")
+
+
+def test_the_window_it_was_read_at_is_kept_and_old_files_without_it_still_read():
+    import json
+
+    from vetmri.records.key_images import KEY_IMAGES_FILE
+
+    with open_store() as store:
+        study = _study(store)
+        mark_key_image(store, study.id, series_uid="1.2.3", sop_instance_uid="1.2.3.7", instance_number=7,
+                       window_center=410.5, window_width=820)
+        path = store.study_folder(study.id) / KEY_IMAGES_FILE
+        saved = json.loads(path.read_text(encoding="utf-8"))["key_images"]
+        saved.append({"series_uid": "1.2.3", "sop_instance_uid": "1.2.3.1", "instance_number": 1})  # written before
+        path.write_text(json.dumps({"key_images": saved}), encoding="utf-8")
+    with open_store() as store:
+        old, new = key_images(store, study.id)
+        assert (old.window_center, old.window_width) == (None, None)
+        assert (new.window_center, new.window_width) == (410.5, 820.0)
+
+
+def test_half_a_window_or_a_zero_width_is_one_sentence():
+    with open_store() as store:
+        study = _study(store)
+        with pytest.raises(UserInputError, match="both its centre and its width"):
+            mark_key_image(store, study.id, series_uid="1.2.3", sop_instance_uid="1.2.3.1", window_center=100)
+        with pytest.raises(UserInputError, match="positive width"):
+            mark_key_image(store, study.id, series_uid="1.2.3", sop_instance_uid="1.2.3.1", window_center=100,
+                           window_width=0)
+        assert key_images(store, study.id) == ()

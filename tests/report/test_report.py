@@ -168,3 +168,39 @@ def test_the_key_images_marked_at_review_and_the_vitals_logged_are_in_the_report
     index = order.index(files[0])
     expected = resize(windowed(series["folder"], index), shown.shape, order=0, preserve_range=True)
     assert correlation(shown, expected) > 0.9
+
+
+def test_a_key_image_marked_with_its_window_is_printed_with_it(study, tmp_path, run_vetmri):
+    """The window the review stored with the key image (not the file's) is the one printed."""
+    import pydicom
+
+    from vetmri.records.key_images import mark_key_image
+    from vetmri.records.store import open_store
+
+    series = study["series"][1]
+    files = sorted(Path(series["folder"]).glob("*.dcm"), key=lambda p: int(pydicom.dcmread(p).InstanceNumber))
+    ds = pydicom.dcmread(files[0])
+    picked = read_series_slice(Path(series["folder"]), 0)
+    center, width = float(np.percentile(picked.pixels, 60)), float(picked.pixels.std())
+    with open_store() as store:
+        mark_key_image(store, study["study"], series_uid=str(ds.SeriesInstanceUID), sop_instance_uid=str(ds.SOPInstanceUID),
+                       series_number=int(ds.SeriesNumber), instance_number=int(ds.InstanceNumber),
+                       window_center=center, window_width=width)
+    pdf = tmp_path / "rex.pdf"
+    done = run_vetmri("report", study["study"], "--out", str(pdf))
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"slice 1/3, W {width:.0f} L {center:.0f}" in text
+    page = page_image(pdf, tmp_path / "page")
+    shown = page[image_boxes(page, min_px=120)[0]]
+    reviewed = resize(windowed(series["folder"], 0, center, width), shown.shape, order=0, preserve_range=True)
+    as_stored = resize(windowed(series["folder"], 0), shown.shape, order=0, preserve_range=True)
+    assert correlation(shown, reviewed) > 0.9
+    assert np.abs(shown - reviewed).mean() < np.abs(shown - as_stored).mean()
+
+
+def test_a_report_into_a_missing_folder_is_one_sentence(study, tmp_path, run_vetmri):
+    done = run_vetmri("report", study["study"], "--out", str(tmp_path / "nowhere" / "rex.pdf"))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"vetmri: The folder {tmp_path / 'nowhere'} does not exist; choose an existing "
+                                   "folder for the report.")

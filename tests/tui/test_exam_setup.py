@@ -6,6 +6,7 @@ import asyncio
 
 from tests.tui.helpers import settle
 from vetmri.protocols.planner import plan_exam
+from vetmri.records.store import open_store
 from vetmri.tui.screens.exam_setup import ExamSetupScreen
 from vetmri.tui.widgets.plan_table import PlanTable, minutes
 
@@ -144,5 +145,30 @@ def test_the_quick_variant_is_chosen_here_and_both_variants_are_compared(clinic,
             assert screen.draft.variant == "quick"
             assert total(screen).startswith(f"Exam {minutes(quick.total_time_s)}")
             assert quick.total_time_s <= 0.5 * standard.total_time_s + 1
+
+    asyncio.run(scenario())
+
+
+def test_the_referring_vet_comes_from_the_pet_and_goes_with_the_exam_request(clinic, make_app):
+    from textual.widgets import Input
+
+    with open_store() as store:
+        store.edit_pet(clinic["bella"], referring_vet="Dr. Weiss", referring_clinic="Tierarztpraxis Nord")
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_exam_setup(clinic["bella"])
+            await settle(pilot)
+            screen = app.screen
+            assert screen.query_one("#referring-vet", Input).value == "Dr. Weiss"
+            assert screen.query_one("#referring-clinic", Input).value == "Tierarztpraxis Nord"
+            screen.query_one("#referring-vet", Input).focus()
+            await pilot.press("end", *["backspace"] * 5, *"Braun")  # this time another vet of the practice sent her
+            await settle(pilot)
+            request = screen.exam_request()
+            assert (request.referring_vet, request.referring_clinic) == ("Dr. Braun", "Tierarztpraxis Nord")
+            assert request.pet_id == clinic["bella"] and request.region == "brain"
 
     asyncio.run(scenario())

@@ -96,3 +96,38 @@ def test_a_breed_the_table_does_not_know_stays_free_text_with_a_warning(clinic, 
             assert "recorded as 'Labrador retriever'" in note(form, "breed")
 
     asyncio.run(scenario())
+
+
+def test_the_referring_vet_is_registered_with_the_pet_and_edited(clinic, make_app):
+    from textual.widgets import Input
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.push_screen(PetFormScreen(clinic["bella"]))
+            await settle(pilot)
+            form = app.screen
+            form.query_one("#referring_vet", Input).focus()
+            await pilot.press(*"Dr. Weiss", "tab", *"Tierarztpraxis Nord")
+            await settle(pilot)
+            assert note(form, "referring_vet") == ""
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, PetFormScreen)
+        with open_store() as store:
+            bella = store.pet(clinic["bella"])
+            assert (bella.referring_vet, bella.referring_clinic) == ("Dr. Weiss", "Tierarztpraxis Nord")
+            assert store.add_study(bella.id, "spine").referring_vet == "Dr. Weiss"  # the default of its studies
+
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:  # shown again when the pet is edited
+            await settle(pilot)
+            app.push_screen(PetFormScreen(clinic["bella"]))
+            await settle(pilot)
+            assert app.screen.query_one("#referring_clinic", Input).value == "Tierarztpraxis Nord"
+            app.screen.query_one("#referring_vet", Input).value = "x" * 70
+            await settle(pilot)
+            assert "referring vet" in note(app.screen, "referring_vet")
+
+    asyncio.run(scenario())

@@ -34,7 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     _pet_options(pet)
     _json(pet, _add_pet)
 
-    edit = actions.add_parser("edit", help="change an owner (O-...) or a pet (P-...)")
+    edit = actions.add_parser("edit", help="change an owner (O-...), a pet (P-...) or a study's referral (S-...)")
     edit.add_argument("id", metavar="ID")
     for flag in ("--name", "--phone", "--email", "--address"):
         edit.add_argument(flag)
@@ -111,6 +111,10 @@ def _pet_options(parser: argparse.ArgumentParser, *, editing: bool = False) -> N
     parser.add_argument("--dob", metavar="YYYY-MM-DD", help="date of birth")
     parser.add_argument("--microchip", metavar="DIGITS", help="15-digit ISO 11784 number")
     parser.add_argument("--markings", help="colour and markings")
+    parser.add_argument("--referring-vet", metavar="NAME",
+                        help="the vet who referred it" + (" (of a study S-..., or a pet's default for its new studies)"
+                                                          if editing else " (the default for its studies)"))
+    parser.add_argument("--referring-clinic", metavar="NAME", help="the referring vet's clinic")
     parser.add_argument("--alert", action="append", metavar="TEXT",
                         help="a warning for the staff, e.g. aggressive (repeat for more)"
                         + ("; replaces the pet's alerts" if editing else ""))
@@ -192,6 +196,7 @@ def _add_pet(args: argparse.Namespace) -> int:
             args.owner, args.name, args.species, weight, breed=breed, sex=args.sex or "unknown",
             neutered=args.neutered, birth_date=args.dob, microchip=args.microchip or "",
             markings=args.markings or "", alerts=args.alert or (),
+            referring_vet=args.referring_vet or "", referring_clinic=args.referring_clinic or "",
         )
     _emit(args, pet_dict(pet), [f"added {pet_line(pet)}"])
     return 0
@@ -202,29 +207,50 @@ def _edit(args: argparse.Namespace) -> int:
     from vetmri.records.views import owner_dict, owner_line, pet_dict, pet_line
 
     kind = args.id.strip()[:1].upper()
+    referral = {k: getattr(args, k) for k in ("referring_vet", "referring_clinic") if getattr(args, k) is not None}
     with _open() as store:
+        if kind == "S" and not args.id.strip().upper().startswith("SE"):
+            return _edit_study(args, store, referral)
         if kind == "O":
             changes = {k: getattr(args, k) for k in ("name", "phone", "email", "address") if getattr(args, k) is not None}
-            pet_only = [f for f in ("owner", "species", "weight", "breed", "sex", "neutered", "dob", "microchip", "markings", "alert") if getattr(args, f) is not None]
+            pet_only = [f for f in ("owner", "species", "weight", "breed", "sex", "neutered", "dob", "microchip", "markings", "alert",
+                                    "referring_vet", "referring_clinic") if getattr(args, f) is not None]
             if pet_only:
-                raise UserInputError(f"--{pet_only[0]} is a pet field; give a pet id (P-...) to change it.")
+                raise UserInputError(f"--{pet_only[0].replace('_', '-')} is a pet field; give a pet id (P-...) to change it.")
             owner = store.edit_owner(args.id, **changes) if changes else store.owner(args.id)
             _emit(args, owner_dict(owner), [f"saved {owner_line(owner)}"])
             return 0
         if kind != "P":
-            raise UserInputError(f"{args.id!r} is neither an owner id (O-...) nor a pet id (P-...).")
+            raise UserInputError(f"{args.id!r} is neither an owner id (O-...), a pet id (P-...) nor a study id (S-...).")
         if args.phone is not None or args.email is not None or args.address is not None:
             raise UserInputError("Phone, e-mail and address belong to the owner; edit the owner's id (O-...).")
         names = {"owner": "owner_id", "name": "name", "species": "species", "breed": "breed", "sex": "sex",
                  "neutered": "neutered", "dob": "birth_date", "microchip": "microchip",
                  "markings": "markings", "alert": "alerts"}
         changes = {field: getattr(args, flag) for flag, field in names.items() if getattr(args, flag) is not None}
+        changes.update(referral)
         if args.breed is not None:
             changes["breed"] = _breed(args.species or store.pet(args.id).species, args.breed)
         pet = store.edit_pet(args.id, **changes) if changes else store.pet(args.id)
         if args.weight is not None:
             pet = store.record_weight(pet.id, _weight(args.weight), day=args.weighed_on)  # type: ignore[arg-type]
     _emit(args, pet_dict(pet), [f"saved {pet_line(pet)}"])
+    return 0
+
+
+def _edit_study(args: argparse.Namespace, store, referral: dict[str, str]) -> int:
+    """``records edit S-... --referring-vet NAME --referring-clinic NAME``: a study's referral."""
+    from vetmri.errors import UserInputError
+    from vetmri.records.views import record_dict, study_line
+
+    others = [f for f in ("name", "phone", "email", "address", "owner", "species", "weight", "weighed_on", "breed", "sex",
+                          "neutered", "dob", "microchip", "markings", "alert") if getattr(args, f) is not None]
+    if others:
+        raise UserInputError(f"--{others[0].replace('_', '-')} is not a study field; a study's referral is changed with "
+                             "--referring-vet and --referring-clinic.")
+    study = store.edit_study(args.id, **referral) if referral else store.study(args.id)
+    _emit(args, record_dict(study), [f"saved {study_line(study)}  referred by {study.referring_vet or '-'}, "
+                                     f"{study.referring_clinic or '-'}"])
     return 0
 
 

@@ -31,10 +31,10 @@ def _report(args: argparse.Namespace) -> int:
     import time
 
     from vetmri.cli.output import print_json
-    from vetmri.records.store import open_store
-    from vetmri.report import FORMATS, gather_report, write_report
-    from vetmri.report.sources import key_images_of, vitals_of
     from vetmri.errors import UserInputError
+    from vetmri.records.store import open_store
+    from vetmri.report import FORMATS
+    from vetmri.report.sources import study_report
     from vetmri.settings import load_settings
 
     if args.out.suffix.lower() not in FORMATS:
@@ -43,12 +43,7 @@ def _report(args: argparse.Namespace) -> int:
     settings = load_settings()
     started = time.perf_counter()
     with open_store(settings.data.dir, uid_root=settings.dicom.uid_root) as store:
-        from vetmri.dicom.send_queue import find_study
-
-        study = find_study(store, args.study)
-        content = gather_report(store, settings, study.id, comment=args.comment,
-                                key_images=key_images_of(store, study.id), vitals=vitals_of(store, study.id))
-    path = write_report(content, args.out)
+        content, path = study_report(store, settings, args.study, args.out, comment=args.comment)
     elapsed = time.perf_counter() - started
     if args.json:
         print_json({"study": content.study_id, "out": str(path), "format": path.suffix.lower().lstrip("."),

@@ -103,6 +103,9 @@ class Pet:
     former_patient_ids : tuple of str
         Patient IDs of duplicates merged into this pet; studies made under them still
         resolve here.
+    referring_vet, referring_clinic : str
+        Who referred the pet (may be empty): the default for its new studies, each of
+        which keeps its own.
     """
 
     id: str
@@ -120,6 +123,8 @@ class Pet:
     alerts: tuple[str, ...] = ()
     former_patient_ids: tuple[str, ...] = ()
     created_at: str = ""
+    referring_vet: str = ""
+    referring_clinic: str = ""
 
     @property
     def weight_kg(self) -> float | None:
@@ -142,6 +147,8 @@ class Pet:
             "alerts": list(self.alerts),
             "former_patient_ids": list(self.former_patient_ids),
             "created_at": self.created_at,
+            "referring_vet": self.referring_vet,
+            "referring_clinic": self.referring_clinic,
         }
 
     @classmethod
@@ -162,6 +169,8 @@ class Pet:
             alerts=tuple(doc.get("alerts", [])),
             former_patient_ids=tuple(doc.get("former_patient_ids", [])),
             created_at=doc.get("created_at", ""),
+            referring_vet=doc.get("referring_vet", ""),
+            referring_clinic=doc.get("referring_clinic", ""),
         )
 
 

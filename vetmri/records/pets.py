@@ -30,7 +30,7 @@ __all__ = ["PET_FIELDS", "PetRecords"]
 
 #: The pet fields ``edit_pet`` accepts.
 PET_FIELDS = ("owner_id", "name", "species", "breed", "sex", "neutered", "birth_date",
-              "microchip", "markings", "alerts")
+              "microchip", "markings", "alerts", "referring_vet", "referring_clinic")
 OWNER_FIELDS = ("name", "phone", "email", "address")
 
 
@@ -98,8 +98,12 @@ class PetRecords:
         markings: str = "",
         alerts: tuple[str, ...] | list[str] = (),
         weighed_on: str | date | None = None,
+        referring_vet: str = "",
+        referring_clinic: str = "",
     ) -> Pet:
         """Register a pet of owner ``owner_id``; returns it with its id and Patient ID.
+
+        ``referring_vet``/``referring_clinic``: who referred it, the default for its studies.
 
         Raises
         ------
@@ -128,6 +132,8 @@ class PetRecords:
             "alerts": list(clean_alerts(alerts)),
             "former_patient_ids": [],
             "created_at": self._now(),
+            "referring_vet": clean_text(referring_vet, "referring vet", max_length=64),
+            "referring_clinic": clean_text(referring_clinic, "referring clinic", max_length=64),
         }
         with self._write():
             owner_number, _ = self._doc("owners", owner_id, "owner")
@@ -164,6 +170,8 @@ class PetRecords:
                 cleaned["markings"] = clean_text(value, "colour and markings")
             elif key == "alerts":
                 cleaned["alerts"] = list(clean_alerts(value))
+            elif key in ("referring_vet", "referring_clinic"):
+                cleaned[key] = clean_text(value, key.replace("_", " "), max_length=64)
         with self._write():
             number, doc = self._doc("pets", pet_id, "pet")
             if "owner_id" in changes:
@@ -309,6 +317,8 @@ class PetRecords:
                 )
             for field in ("breed", "birth_date", "microchip", "markings"):
                 keep[field] = keep[field] or dup[field]
+            for field in ("referring_vet", "referring_clinic"):
+                keep[field] = keep.get(field, "") or dup.get(field, "")
             if keep["sex"] == "unknown":
                 keep["sex"] = dup["sex"]
             if keep["neutered"] is None:

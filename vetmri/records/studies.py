@@ -51,7 +51,8 @@ class StudyRecords:
         """Register a study of ``pet_id``, make its folder, and return it.
 
         The Study Instance UID and the accession number are made when not given. A weight
-        at scan is checked against the species and added to the pet's history.
+        at scan is checked against the species and added to the pet's history. A referring
+        vet or clinic not given is the pet's (see :class:`Pet`), if it has one.
         """
         day = parse_day(study_date, "study date") or date.today()
         uid = _clean_uid(study_uid) if study_uid else new_study_uid(self.uid_root)
@@ -74,6 +75,9 @@ class StudyRecords:
         ensure_private_folder(self.data_dir / STUDIES_FOLDER)
         with self._write():
             pet_number, pet = self._doc("pets", pet_id, "pet")
+            for key in ("referring_vet", "referring_clinic"):
+                if not doc[key]:
+                    doc[key] = pet.get(key, "")
             if weight_kg is not None:
                 doc["weight_kg"] = check_weight(clean_species(pet["species"]), weight_kg)
                 pet["weights"] = sorted([*pet["weights"], [day.isoformat(), doc["weight_kg"]]])

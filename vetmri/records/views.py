@@ -75,7 +75,8 @@ def show_record(store: RecordStore, record_id: str) -> tuple[dict[str, Any], lis
         lines = [pet_line(pet), f"  owner {owner_line(owner)}"]
         lines += [f"  {label}: {value}" for label, value in (
             ("breed", pet.breed), ("sex", pet.sex), ("born", pet.birth_date), ("microchip", pet.microchip),
-            ("markings", pet.markings), ("former Patient IDs", ", ".join(pet.former_patient_ids))) if value]
+            ("markings", pet.markings), ("former Patient IDs", ", ".join(pet.former_patient_ids)),
+            ("referring vet", pet.referring_vet), ("referring clinic", pet.referring_clinic)) if value]
         lines += [f"  weighed {w.date}: {w.weight_kg:g} kg" for w in pet.weights]
         lines += [f"  study {study_line(s)}" for s in studies]
         data = {**pet_dict(pet), "owner": owner_dict(owner), "studies": [record_dict(s) for s in studies]}
@@ -88,7 +89,8 @@ def show_record(store: RecordStore, record_id: str) -> tuple[dict[str, Any], lis
             lines.append(f"  stopped: {study.status_reason}")
         lines += [f"  {label}: {value}" for label, value in (
             ("exam started", study.exam_started_at), ("exam ended", study.exam_ended_at),
-            ("position", study.position)) if value]
+            ("position", study.position), ("referring vet", study.referring_vet),
+            ("referring clinic", study.referring_clinic)) if value]
         if study.anaesthesia_s is not None:
             lines.append(f"  in the bore: {study.anaesthesia_s / 60:.1f} min")
         lines += [f"  series {s.number}: {s.description} ({s.image_count} images)" for s in series]

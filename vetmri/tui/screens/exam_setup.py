@@ -62,7 +62,8 @@ The total is the scan time of all series against the protocol's anaesthesia budg
 *quick* plans fewer averages or undersampling with the reconstruction that recovers the
 image (denoising, compressed sensing); the line under the table compares both variants'
 time and predicted quality (SSIM against a noise-free image, CNR of a 2 mm lesion).
-Recumbency and head or tail first are recorded with the study. `s` starts the exam on the
+Recumbency and head or tail first are recorded with the study, and so are the referring
+vet and clinic (filled in from the pet's record; the report names them). `s` starts the exam on the
 configured scanner; it keeps running when you leave this screen (the header shows it), and
 `ctrl+q` asks before aborting it.
 """
@@ -108,6 +109,10 @@ configured scanner; it keeps running when you leave this screen (the header show
                 yield Select([(r, r) for r in RECUMBENCIES], value="sternal", allow_blank=False, id="recumbency")
                 yield Select([(f, f) for f in FIRST], value="head first", allow_blank=False, id="first")
                 yield Select(list(VARIANTS), value="standard", allow_blank=False, id="variant")
+            with Horizontal(id="referral"):
+                yield Label("referred by", classes="referral-label")
+                yield Input(id="referring-vet", placeholder="referring vet")
+                yield Input(id="referring-clinic", placeholder="referring clinic")
             with Horizontal(id="plan-and-preview"):
                 yield PlanTable(id="plan")
                 yield ContrastPreview(id="preview")
@@ -175,6 +180,8 @@ configured scanner; it keeps running when you leave this screen (the header show
             return
         self.query_one("#animal", Label).update(
             f"[b]{pet.name}[/b] · {pet.species} {pet.weight_kg:g} kg" + (f" · {pet.breed}" if pet.breed else ""))
+        self.query_one("#referring-vet", Input).value = pet.referring_vet
+        self.query_one("#referring-clinic", Input).value = pet.referring_clinic
         region = self.query_one("#region", Select)
         region.set_options(message.regions)
         region.value = message.regions[0][1]
@@ -381,19 +388,35 @@ configured scanner; it keeps running when you leave this screen (the header show
         if self.draft is None or self.pet is None:
             self.notify("The plan is not ready yet.", severity="warning")
             return
-        from vetmri.exam import ExamRequest
-
         try:
-            indices, overrides = self.draft.region_selection()
-            request = ExamRequest(pet_id=self.pet.id, region=self.draft.region, series=indices,
-                                  overrides=overrides, position=" ".join(self.position), training=self.training,
-                                  variant=self.draft.variant)
+            request = self.exam_request()
         except VetmriError as exc:
             self.notify(str(exc), severity="error")
             return
         if self.app.start_exam(request):  # type: ignore[attr-defined]
             self.query_one(ProgressLine).update(f"Starting the exam of {self.pet.name} ...")
             self.app.action_acquisition()  # type: ignore[attr-defined]
+
+    def exam_request(self):
+        """The :class:`~vetmri.exam.ExamRequest` of the exam as set up here (plan, position,
+        variant, referring vet and clinic).
+
+        Raises
+        ------
+        UserInputError
+            The plan has a series outside its region, or no plan is ready.
+        """
+        from vetmri.errors import UserInputError
+        from vetmri.exam import ExamRequest
+
+        if self.draft is None or self.pet is None:
+            raise UserInputError("The plan is not ready yet.")
+        indices, overrides = self.draft.region_selection()
+        return ExamRequest(pet_id=self.pet.id, region=self.draft.region, series=indices,
+                           overrides=overrides, position=" ".join(self.position), training=self.training,
+                           variant=self.draft.variant,
+                           referring_vet=self.query_one("#referring-vet", Input).value.strip(),
+                           referring_clinic=self.query_one("#referring-clinic", Input).value.strip())
 
     @property
     def position(self) -> tuple[str, str]:

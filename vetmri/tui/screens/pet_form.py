@@ -39,6 +39,8 @@ _PET_FIELDS = (
     ("microchip", "Microchip", "15 digits"),
     ("markings", "Colour, markings", ""),
     ("alerts", "Alerts", "aggressive, allergic to ... (comma-separated)"),
+    ("referring_vet", "Referring vet", "who sent the pet (default of its studies)"),
+    ("referring_clinic", "Referring clinic", ""),
 )
 
 
@@ -75,6 +77,8 @@ def check_field(field: str, value: str, species: str) -> str:
             v.clean_text(value, "colour and markings")
         elif field == "alerts":
             v.clean_alerts(_alerts(value))
+        elif field in ("referring_vet", "referring_clinic"):
+            v.clean_text(value, field.replace("_", " "), max_length=64)
     except UserInputError as exc:
         return str(exc)
     return ""
@@ -202,7 +206,8 @@ free text and the images get no breed code. `ctrl+s` saves.
                   "breed": pet.breed, "sex": pet.sex,
                   "neutered": {True: "yes", False: "no", None: "unknown"}[pet.neutered],
                   "dob": pet.birth_date.isoformat() if pet.birth_date else "", "microchip": pet.microchip,
-                  "markings": pet.markings, "alerts": ", ".join(pet.alerts)}
+                  "markings": pet.markings, "alerts": ", ".join(pet.alerts),
+                  "referring_vet": pet.referring_vet, "referring_clinic": pet.referring_clinic}
         for field, value in values.items():
             self.query_one(f"#{field}", Input).value = value
         self.query_one("#name", Input).focus()
@@ -344,7 +349,8 @@ free text and the images get no breed code. `ctrl+s` saves.
             breed = match_breed(species, values["breed"]).name if values["breed"].strip() else ""
             fields = dict(breed=breed, sex=values["sex"] or "unknown", neutered=values["neutered"] or None,
                           birth_date=values["dob"] or None, microchip=values["microchip"],
-                          markings=values["markings"], alerts=_alerts(values["alerts"]))
+                          markings=values["markings"], alerts=_alerts(values["alerts"]),
+                          referring_vet=values["referring_vet"], referring_clinic=values["referring_clinic"])
             with self.app.context.store() as store:  # type: ignore[attr-defined]
                 if self.pet_id is None:
                     if weight is None:

@@ -32,6 +32,8 @@ __all__ = ["ReviewScreen"]
 SERIES_COLUMNS = ("study", "series", "img")
 #: Window change per key press: level by this fraction of the width, width by this factor.
 LEVEL_STEP, WIDTH_FACTOR = 0.05, 1.1
+#: Keyboard cursor step in image pixels: arrows, shift+arrows.
+CURSOR_STEP_PX, CURSOR_BIG_STEP_PX = 1, 8
 
 
 class ReviewScreen(CoreScreen):
@@ -57,8 +59,11 @@ class ReviewScreen(CoreScreen):
         Binding("0", "reset_view", "Reset view", show=False),
         Binding("m", "measure", "Measure"),
         Binding("r", "roi", "ROI"),
+        Binding("c", "keyboard_cursor", "Cursor"),
+        Binding("space", "set_point", "Set point", show=False),
         Binding("k", "key_image", "Key image"),
         Binding("p", "prior", "Prior"),
+        Binding("R", "report", "Report", key_display="R"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
@@ -73,12 +78,17 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
   mouse does too (sideways width, up and down level).
 - **Zoom and pan**: `+`/`-`, `shift`+arrows, `0` back to the whole image.
 - **Cursor**: the pixel value and its position (L/R, D/V, Cr/Cd, millimetres) under the mouse.
-- **Measure** (`m`): click two points, the distance in millimetres. **ROI** (`r`): click two
-  corners, the mean and SD in the ellipse between them.
+- **Keyboard cursor** (`c`, no mouse needed): a crosshair the arrows move one pixel
+  (`shift`+arrows 8 pixels) showing the same readout; `space` sets a point of the distance
+  or ROI, as a click does. `c` again (or `escape`) gives the arrows back to the slices.
+- **Measure** (`m`): click two points (or `space` twice with the cursor), the distance in
+  millimetres. **ROI** (`r`): two corners, the mean and SD in the ellipse between them.
 - **Key image** (`k`): marks (or unmarks) the slice shown; key images are kept with the
   study and go into the report.
 - **Prior** (`p`): the matching series of the pet's newest other study beside this one, at
   the same slice position; scrolling moves both.
+- **Report** (`R`): the report for the referring vet with the key images and a comment;
+  a PDF in the study's folder unless another path is typed (`.png`: page 1 as an image).
 """
 
     class EntriesLoaded(Message):
@@ -119,6 +129,8 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
         self.points: list[tuple[float, float]] = []
         self.result = ""
         self.cursor = ""
+        #: The keyboard cursor's image point (row, col); None: off.
+        self.kbd_cursor: tuple[int, int] | None = None
         self._drag: tuple[int, int, WindowLevel] | None = None
         self._dragged = False
 
@@ -192,6 +204,8 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
             self.window = presets[0].window(series.reference)
             self.index = min(len(series.slices) // 2, len(series.slices) - 1)
             self.points, self.result = [], ""
+            if self.kbd_cursor is not None:
+                self._move_cursor(0, 0)
             if self.query_one("#prior-pane").display:
                 self._find_prior()
         else:
@@ -216,6 +230,8 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
             return
         image = self.series.slices[self.index]
         marks = tuple(Mark(r, c, "+" if self.tool == "measure" else "○") for r, c in self.points)
+        if self.kbd_cursor is not None:
+            marks += (Mark(*self.kbd_cursor, "X", "bold reverse cyan"),)
         self.query_one("#main-image", SliceImage).show(image, self.window, self.viewport,
                                                          labels=image.labels(self.entry.region), marks=marks)
         star = " ★ key image" if image.sop_instance_uid in self.key_sops else ""
@@ -242,14 +258,19 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
         if self.tool:
             lines.append({"window": "W/L: ←→ width, ↑↓ level, esc done", "measure": "measure: click 2 points",
                           "roi": "ROI: click 2 corners"}[self.tool])
+        if self.kbd_cursor is not None:
+            lines.append("cursor: arrows move (shift: 8 px), space sets a point, c ends")
         lines += [line for line in (self.cursor, self.result) if line]
         self.query_one("#review-info", Static).update("\n".join(lines))
 
     # -- slices, series, window, view ----------------------------------------------------------
 
-    def action_slice(self, step: int) -> None:
+    def action_slice(self, step: int, wheel: bool = False) -> None:
         if self.tool == "window":
             self._change_window(level_steps=-step)
+            return
+        if self.kbd_cursor is not None and not wheel:
+            self._move_cursor(step * CURSOR_STEP_PX, 0)
             return
         if self.series is not None:
             self._go_to(self.index + step)
@@ -295,17 +316,26 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
         if self.tool == "window":
             event.stop()
             self._change_window(width_steps=-1)
+        elif self.kbd_cursor is not None:
+            event.stop()
+            self._move_cursor(0, -CURSOR_STEP_PX)
 
     def key_right(self, event: events.Key) -> None:
         if self.tool == "window":
             event.stop()
             self._change_window(width_steps=1)
+        elif self.kbd_cursor is not None:
+            event.stop()
+            self._move_cursor(0, CURSOR_STEP_PX)
 
     def action_zoom(self, factor: float) -> None:
         self.viewport = self.viewport.zoomed(float(factor))
         self.redraw()
 
     def action_pan(self, d_row: float, d_col: float) -> None:
+        if self.kbd_cursor is not None:
+            self._move_cursor(int(d_row > 0) - int(d_row < 0), int(d_col > 0) - int(d_col < 0), big=True)
+            return
         if self.series is not None:
             scale = 1 / self.viewport.zoom
             self.viewport = self.viewport.panned(self.series.slices[self.index].shape, d_row * scale * 2, d_col * scale * 2)
@@ -324,6 +354,35 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
     def action_roi(self) -> None:
         self.tool, self.points, self.result = ("" if self.tool == "roi" else "roi"), [], ""
         self.redraw()
+
+    def action_keyboard_cursor(self) -> None:
+        if self.series is None:
+            return
+        if self.kbd_cursor is None:
+            rows, cols = self.series.slices[self.index].shape
+            self.kbd_cursor = (rows // 2, cols // 2)
+            if self.tool == "window":
+                self.tool = ""
+            self._move_cursor(0, 0)
+        else:
+            self.kbd_cursor = None
+            self.redraw()
+
+    def _move_cursor(self, d_row: int, d_col: int, *, big: bool = False) -> None:
+        """Move the keyboard cursor by whole pixels (kept on the image) and show its readout."""
+        if self.kbd_cursor is None or self.series is None:
+            return
+        step = CURSOR_BIG_STEP_PX if big else 1
+        rows, cols = self.series.slices[self.index].shape
+        row = max(0, min(rows - 1, self.kbd_cursor[0] + d_row * step))
+        col = max(0, min(cols - 1, self.kbd_cursor[1] + d_col * step))
+        self.kbd_cursor = (row, col)
+        self.redraw()
+        self._show_cursor((float(row), float(col)))
+
+    def action_set_point(self) -> None:
+        if self.kbd_cursor is not None:
+            self._add_point((float(self.kbd_cursor[0]), float(self.kbd_cursor[1])))
 
     def _image_point(self, event: events.MouseEvent) -> tuple[float, float] | None:
         widget = self.query_one("#main-image", SliceImage)
@@ -361,7 +420,12 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
 
     def on_click(self, event: events.Click) -> None:
         point = self._image_point(event)
-        if point is None or self.series is None or self.tool not in ("measure", "roi"):
+        if point is not None:
+            self._add_point(point)
+
+    def _add_point(self, point: tuple[float, float]) -> None:
+        """A point of the distance or the ROI (a click, or space at the keyboard cursor)."""
+        if self.series is None or self.tool not in ("measure", "roi"):
             return
         self.points = (self.points + [point])[-2:] if len(self.points) < 2 else [point]
         image = self.series.slices[self.index]
@@ -376,19 +440,20 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
         self.redraw()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self.action_slice(1)
+        self.action_slice(1, wheel=True)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self.action_slice(-1)
+        self.action_slice(-1, wheel=True)
 
     # -- key images, priors ----------------------------------------------------------------------
 
     def action_key_image(self) -> None:
         if self.series is not None and self.entry is not None:
-            self.toggle_key_image(self.entry, self.series, self.index)
+            self.toggle_key_image(self.entry, self.series, self.index, self.window)
 
     @work(thread=True, group="review-key", exit_on_error=False, name="marking the key image")
-    def toggle_key_image(self, entry: SeriesEntry, series: ViewSeries, index: int) -> None:
+    def toggle_key_image(self, entry: SeriesEntry, series: ViewSeries, index: int,
+                         window: WindowLevel | None = None) -> None:
         from vetmri.records.key_images import key_images, mark_key_image, unmark_key_image
 
         image = series.slices[index]
@@ -399,7 +464,9 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
                 path = image.source_path
                 mark_key_image(store, entry.study_id, series_uid=series.uid, sop_instance_uid=image.sop_instance_uid,
                                series_number=entry.number, instance_number=image.instance_number,
-                               series_description=series.description, dicom_file=_relative(path, store.data_dir))
+                               series_description=series.description, dicom_file=_relative(path, store.data_dir),
+                               window_center=None if window is None else window.level,
+                               window_width=None if window is None else window.width)
                 text = f"Slice {index + 1} of series {entry.number} is a key image of {entry.study_id}."
             keys = frozenset(k.sop_instance_uid for s in {e.study_id for e in self.entries} for k in key_images(store, s))
         self.post_message(self.KeyImagesChanged(keys, text))
@@ -408,6 +475,18 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
         self.key_sops = message.keys
         self.notify(message.text)
         self.redraw()
+
+    def action_report(self) -> None:
+        self.open_report_dialog()
+
+    @work(thread=True, exclusive=True, group="review-report", exit_on_error=False, name="opening the report")
+    def open_report_dialog(self) -> None:
+        from vetmri.report.sources import default_report_path
+        from vetmri.tui.screens.report_dialog import ReportDialog
+
+        with self.app.context.store() as store:  # type: ignore[attr-defined]
+            default = default_report_path(store, self.study_id)
+        self.app.call_from_thread(self.app.push_screen, ReportDialog(self.study_id, default))
 
     def action_prior(self) -> None:
         pane = self.query_one("#prior-pane")
@@ -444,6 +523,10 @@ The series of this study and of the pet's other studies (marked *prior*) on the 
     def action_back(self) -> None:
         if self.tool:
             self.tool, self.points = "", []
+            self.redraw()
+            return
+        if self.kbd_cursor is not None:
+            self.kbd_cursor = None
             self.redraw()
             return
         self.app.pop_screen()
