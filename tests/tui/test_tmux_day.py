@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
 import time
 
 import pytest
@@ -96,10 +98,13 @@ def test_a_whole_day_at_the_clinic_in_the_real_vetmri(pacs, tmp_path, run_vetmri
 
     # Back on the pet's record, the study is complete; its review opens at the middle slice.
     keys(s, "Escape")
-    wait_for(s, "s Start", gone="Abort")
+    screen = wait_for(s, "s Start", gone="Abort")  # the set-up it was started from
+    assert "The exam S-000001 is complete (1 series)." in screen and "Starting the exam" not in screen, screen
     keys(s, "Escape")
     screen = wait_for(s, "VM2")  # the study's row, with its accession number
     assert "S-000001" in screen and "complete" in screen and "no studies yet" not in screen, screen
+    weighings = re.findall(r"\d{4}-\d\d-\d\d  12 kg\s*$", screen, re.MULTILINE)
+    assert len(weighings) == 1, screen  # the exam at the weight weighed today adds no second weighing
     keys(s, "v")
     wait_for(s, "slice 5/9 · 1 Localizer 3-plane · S-000001")
     keys(s, "Down")
@@ -113,7 +118,9 @@ def test_a_whole_day_at_the_clinic_in_the_real_vetmri(pacs, tmp_path, run_vetmri
     made = run_vetmri("report", "S-000001", "--out", str(pdf), "--comment", "Routine check.", "--json")
     assert made.returncode == 0, made.stderr
     assert json.loads(made.stdout)["key_images"] == 1, made.stdout
-    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for shown in ("Rex", "Beagle", "Anna Berger", "VET-", "Localizer 3-plane", "Routine check."):
+        assert shown in text, text
 
     # Send the study from the send screen; it arrives in storescp's folder.
     keys(s, "C-p")
@@ -151,4 +158,5 @@ def test_a_whole_day_at_the_clinic_in_the_real_vetmri(pacs, tmp_path, run_vetmri
     assert shown.returncode == 0, shown.stderr
     study = json.loads(shown.stdout)
     assert study["status"] == "complete" and [x["description"] for x in study["series"]] == ["Localizer 3-plane"]
+    assert study["plan_summary"] == "brain: Localizer 3-plane", study["plan_summary"]
     assert [(k["series_number"], k["instance_number"]) for k in study["key_images"]] == [(1, 6)], study
