@@ -127,3 +127,10 @@ def test_a_series_received_whole_but_not_written_is_finished_from_its_raw_data(s
     with h5py.File(raw, "r") as f:
         assert [g for g in f if g.startswith("01_")] == ["01_T2_TSE_sagittal"]
     assert len(store.series_of_study(first.study_id)) == 1
+
+
+def test_the_study_plan_summary_names_the_series_chosen_not_the_whole_protocol(store, cat_id):
+    outcome = ExamSession(store, load_settings()).start(ExamRequest(cat_id, "brain", series=(1,), overrides=SMALL))
+    study = store.study(outcome.study_id)
+    [series] = store.series_of_study(study.id)
+    assert study.plan_summary == f"brain: {series.description}"

@@ -71,3 +71,18 @@ def test_half_a_window_or_a_zero_width_is_one_sentence():
             mark_key_image(store, study.id, series_uid="1.2.3", sop_instance_uid="1.2.3.1", window_center=100,
                            window_width=0)
         assert key_images(store, study.id) == ()
+
+
+def test_records_show_of_a_study_lists_its_key_images(run_vetmri):
+    import json
+
+    with open_store() as store:
+        study = _study(store)
+        mark_key_image(store, study.id, series_uid="1.2.3", sop_instance_uid="1.2.3.5", series_number=2,
+                       instance_number=5, series_description="T2 TSE transverse", note="mass")
+    shown = run_vetmri("records", "show", study.id, "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert [(k["series_number"], k["instance_number"], k["note"]) for k in json.loads(shown.stdout)["key_images"]] \
+        == [(2, 5, "mass")]
+    text = run_vetmri("records", "show", study.id).stdout
+    assert "key image: series 2 image 5 (mass)" in text

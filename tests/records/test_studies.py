@@ -72,3 +72,11 @@ def test_a_study_context_holds_what_a_dicom_header_needs(store, pet):
     context = store.study_context(study.id)
     assert (context.study, context.pet.patient_id, context.owner.name) == (study, pet.patient_id, "Mia Schulz")
     assert store.study_folder(study.id) == store.data_dir / "studies" / study.study_uid
+
+
+def test_a_study_at_the_weight_weighed_today_adds_no_second_weighing(store, pet):
+    store.add_study(pet.id, "brain", weight_kg=2.0)  # the weight registered today
+    store.add_study(pet.id, "spine", weight_kg=2.0)
+    assert [w.weight_kg for w in store.pet(pet.id).weights] == [2.0]
+    store.add_study(pet.id, "abdomen", weight_kg=2.3)  # a new weighing is kept
+    assert [w.weight_kg for w in store.pet(pet.id).weights] == [2.0, 2.3]

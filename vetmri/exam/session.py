@@ -293,7 +293,7 @@ class ExamSession:
         or the front desk) when there is one, else a new one."""
         planned = [s for s in self.store.studies_of_pet(request.pet_id)
                    if s.status == "planned" and s.region == plan.region and not self.store.series_of_study(s.id)]
-        summary = f"{plan.region}: " + ", ".join(s.parameters.name for s in plan.series)
+        summary = f"{plan.region}: " + ", ".join(plan.series[i].parameters.name for i in _planned_indices(request, plan))
         if planned:
             study = self.store.edit_study(planned[0].id, plan_summary=summary[:2000], weight_kg=plan.weight_kg,
                                           position=request.position)

@@ -80,8 +80,10 @@ class StudyRecords:
                     doc[key] = pet.get(key, "")
             if weight_kg is not None:
                 doc["weight_kg"] = check_weight(clean_species(pet["species"]), weight_kg)
-                pet["weights"] = sorted([*pet["weights"], [day.isoformat(), doc["weight_kg"]]])
-                self._replace("pets", pet_number, pet)
+                weighing = [day.isoformat(), doc["weight_kg"]]
+                if weighing not in [list(w) for w in pet["weights"]]:  # the same weighing is kept once
+                    pet["weights"] = sorted([*pet["weights"], weighing])
+                    self._replace("pets", pet_number, pet)
             if uid in self._index.study_by_uid:
                 raise UserInputError(f"A study with the Study Instance UID {uid} exists already.")
             number = self._next_number("studies")

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from vetmri.errors import UserInputError
+from vetmri.records.key_images import key_images
 from vetmri.records.models import Owner, Pet, SearchHit, SendJob, Series, Study
 from vetmri.records.store import RecordStore
 
@@ -94,7 +95,11 @@ def show_record(store: RecordStore, record_id: str) -> tuple[dict[str, Any], lis
         if study.anaesthesia_s is not None:
             lines.append(f"  in the bore: {study.anaesthesia_s / 60:.1f} min")
         lines += [f"  series {s.number}: {s.description} ({s.image_count} images)" for s in series]
-        return {**record_dict(study), "series": [record_dict(s) for s in series]}, lines
+        marked = key_images(store, study.id)
+        lines += [f"  key image: series {k.series_number} image {k.instance_number}"
+                  + (f" ({k.note})" if k.note else "") for k in marked]
+        return {**record_dict(study), "series": [record_dict(s) for s in series],
+                "key_images": [asdict(k) for k in marked]}, lines
     raise UserInputError(f"{record_id!r} is not an owner (O-...), pet (P-...) or study (S-...) id.")
 
 

@@ -227,8 +227,12 @@ class ExamRunner:
         state: HeaderState = self.header_state  # type: ignore[attr-defined]
         exam = "" if message.fraction >= 1.0 else f"[@click=app.acquisition]exam {message.fraction:.0%}[/]"
         self.show_header(HeaderState(state.station, state.scanner, state.queue, exam))  # type: ignore[attr-defined]
-        for line in self.screen.query(ProgressLine):  # type: ignore[attr-defined]
-            line.show(message)
+        from vetmri.tui.screens.exam_setup import ExamSetupScreen
+
+        for screen in self.screen_stack:  # type: ignore[attr-defined]  # also the set-up under the acquisition
+            if screen is self.screen or isinstance(screen, ExamSetupScreen):  # type: ignore[attr-defined]
+                for line in screen.query(ProgressLine):
+                    line.show(message)
 
     def action_acquisition(self) -> None:
         """The acquisition screen of the running (or last) exam."""
