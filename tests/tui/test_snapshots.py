@@ -57,6 +57,13 @@ async def _settings(pilot, ids):
 
 
 async def _help(pilot, ids):
+    # the help covers the home screen: let its lists fill first, so the picture is the same every run
+    for _ in range(100):
+        screen = pilot.app.screen
+        if screen.query("#today") and screen.query_one("#today").row_count and screen.query("#results") \
+                and screen.query_one("#results").row_count:
+            break
+        await pilot.pause(0.05)
     await pilot.press("question_mark")
 
 
