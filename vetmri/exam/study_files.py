@@ -8,6 +8,7 @@ attempt; ``dicom/<series>/`` the images.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from vetmri.atomicfile import atomic_write_text
@@ -19,6 +20,7 @@ __all__ = ["RAW_NAME", "add_skipped", "attempt_name", "raw_path", "read_request"
 RAW_NAME = "raw/exam.h5"
 _REQUEST = "exam/request.json"
 _SKIPPED = "exam/skipped.json"
+_log = logging.getLogger(__name__)
 
 
 def raw_path(study_folder: Path) -> Path:
@@ -80,14 +82,21 @@ def attempt_name(name: str, index: int, taken: set[str]) -> str:
 
 def read_skipped(study_folder: Path) -> dict[int, str]:
     """The plan indices of the series skipped on purpose, with the reason (none: empty)."""
+    data = _skipped_entries(study_folder / _SKIPPED)
+    return {int(k): str(v.get("reason", "")) for k, v in data.items() if str(k).isdigit() and isinstance(v, dict)}
+
+
+def _skipped_entries(path: Path) -> dict:
+    """The file's entries by index; a missing file is none, an unreadable one is logged
+    and read as none (the skip is then asked for again, nothing else is lost)."""
     try:
-        data = json.loads((study_folder / _SKIPPED).read_text())
+        data = json.loads(path.read_text())
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
+        _log.warning("the skipped series in %s could not be read", path, exc_info=True)
         return {}
-    return {int(k): str(v.get("reason", "")) for k, v in data.items() if str(k).isdigit() and isinstance(v, dict)} \
-        if isinstance(data, dict) else {}
+    return data if isinstance(data, dict) else {}
 
 
 def add_skipped(study_folder: Path, index: int, description: str, reason: str) -> None:
@@ -101,10 +110,7 @@ def add_skipped(study_folder: Path, index: int, description: str, reason: str) -
     from datetime import datetime, timezone
 
     path = study_folder / _SKIPPED
-    try:
-        data = json.loads(path.read_text()) if path.exists() else {}
-    except (OSError, ValueError):
-        data = {}
+    data = _skipped_entries(path)
     data[str(index)] = {"description": description, "reason": reason,
                         "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     try:
