@@ -1,6 +1,5 @@
 """BART's numerical phantoms and its ``pics`` reconstruction, run as processes, for the
-tests that hold vetmri's compressed sensing against BART (BART's ``.cfl``/``.hdr`` files
-are written and read here: a BART array is column-major complex64)."""
+tests that hold vetmri's compressed sensing against BART."""
 
 from __future__ import annotations
 
@@ -10,18 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from vetmri.rawdata.cfl import read_cfl, write_cfl
 from vetmri.recon.fft import ifftc
-
-
-def write_cfl(path: Path, array: np.ndarray) -> None:
-    dims = list(array.shape) + [1] * (16 - array.ndim)
-    path.with_suffix(".hdr").write_text("# Dimensions\n" + " ".join(map(str, dims)) + "\n")
-    array.astype(np.complex64).ravel(order="F").tofile(path.with_suffix(".cfl"))
-
-
-def read_cfl(path: Path) -> np.ndarray:
-    dims = [int(d) for d in path.with_suffix(".hdr").read_text().splitlines()[1].split()]
-    return np.fromfile(path.with_suffix(".cfl"), np.complex64).reshape(dims, order="F")
 
 
 def bart(*args: str) -> None:
