@@ -33,6 +33,8 @@ Sci 2014 (fast ADMM with restart); Candès, Wakin and Boyd, J Fourier Anal Appl 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -194,21 +196,33 @@ class SenseADMMTV:
             rs_new = np.vdot(r, s)
             p = s + (rs_new / rs) * p
             rs = rs_new
-        self._x, self._normal_x = x.astype(np.complex64), normal_x.astype(np.complex64)
-        gradient = _grad(self._x)
+        self._x = x.astype(np.complex64, copy=False)
+        self._normal_x = normal_x.astype(np.complex64, copy=False)
+        # the shrinkage, in place on complex64 arrays (a NumPy float64 scalar would make them
+        # complex128: the scalars are Python floats)
+        v = _grad(self._x)
         if not self.accelerate:
-            gradient = self.alpha * gradient + (1.0 - self.alpha) * z_hat
-        v = gradient + u_hat
+            v *= self.alpha
+            v += (1.0 - self.alpha) * z_hat
+        v += u_hat
         norm = np.sqrt(np.sum(v.real**2 + v.imag**2, axis=0))
-        z = (v * np.maximum(0.0, 1.0 - (self.weight / self.rho) / np.maximum(norm, 1e-30))).astype(np.complex64)
-        u = (v - z).astype(np.complex64)
+        shrink = 1.0 - (self.weight / self.rho) / np.maximum(norm, np.float32(1e-30))
+        np.maximum(shrink, 0.0, out=shrink)
+        z = v * shrink
+        u = v
+        u -= z
         if self.accelerate:
-            residual = float(np.vdot(u - u_hat, u - u_hat).real + np.vdot(z - z_hat, z - z_hat).real)
+            du, dz = u - u_hat, z - z_hat
+            residual = float(np.vdot(du, du).real + np.vdot(dz, dz).real)
             if residual < self.RESTART_ETA * self._residual:
-                momentum = (1 + np.sqrt(1 + 4 * self._momentum**2)) / 2
-                w = (self._momentum - 1) / momentum
-                self._z_hat = (z + w * (z - self.z)).astype(np.complex64)
-                self._u_hat = (u + w * (u - self.u)).astype(np.complex64)
+                momentum = (1 + math.sqrt(1 + 4 * self._momentum**2)) / 2
+                w = float((self._momentum - 1) / momentum)
+                self._z_hat = z - self.z
+                self._z_hat *= w
+                self._z_hat += z
+                self._u_hat = u - self.u
+                self._u_hat *= w
+                self._u_hat += u
                 self._momentum, self._residual = momentum, residual
             else:  # restart from the last iterate without momentum
                 self._z_hat, self._u_hat = self.z, self.u
