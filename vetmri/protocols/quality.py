@@ -28,6 +28,7 @@ tissue's own texture counts as well: it caps what denoising can win back.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,7 @@ def reconstruction_gain(reconstruction: str) -> float:
         raise ValueError(f"unknown reconstruction {reconstruction!r}; one of {', '.join(_GAIN)}") from None
 
 
+@functools.lru_cache(maxsize=512)
 def partial_volume(diameter_m: float, pixel_m: tuple[float, float], slice_m: float) -> float:
     """Mean share of a voxel inside a sphere of ``diameter_m`` centred in the slice, over
     the pixels holding at least half the peak share (averaged over four positions of the
