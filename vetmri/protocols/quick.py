@@ -1,20 +1,22 @@
-"""The quick variant of a planned exam: fewer averages and undersampling, with the
-reconstruction that recovers the quality, chosen by the predicted quality.
+"""The quick variant of a planned exam: fewer averages, undersampling and a lower receiver
+bandwidth, with the reconstruction that recovers the quality, chosen by the predicted quality.
 
 For every series but the localizer, the candidates are each number of averages up to the
 standard's, fully sampled (reconstructed with non-local-means or total-variation
-denoising) or 2-3-fold undersampled (total-variation compressed sensing), each at the
-standard's receiver bandwidth and at the lowest one, down to :data:`LOWEST_BANDWIDTH_FRACTION`
-of it, that keeps the series' timing, within half the standard series' scan time. A lower bandwidth samples each line longer (SNR grows as
-1 / sqrt(bandwidth per pixel)); it is offered only where the longer readout still fits the
-series' own timing: the same TE, TR, echo spacing and time per average (so the same
-contrast and the same T2 weighting along an echo train), and fat shifted by at most one
-pixel along the readout. A candidate's score is the smaller of its predicted SSIM and
-its predicted small-lesion CNR, each over the standard series' own
-(:mod:`~vetmri.protocols.quality`): a recipe that keeps the image but smears a 2 mm lesion
-scores as low as one that keeps the lesion in noise. Each series starts from its best
-score, and series step down to shorter candidates, least score lost first, until the exam
-takes at most :data:`QUICK_TIME_FRACTION` of the standard exam's scan time.
+denoising) or 2-3-fold undersampled (total-variation compressed sensing), each shorter
+than the standard series, and each at the standard's receiver bandwidth and at the lowest
+one, down to :data:`LOWEST_BANDWIDTH_FRACTION` of it, that keeps the series' timing
+(:func:`keeps_timing`): a lower bandwidth samples each line longer (SNR grows as
+1 / sqrt(bandwidth per pixel)), offered only where the longer readout still fits the same
+TE, TR, TI, echo spacing and time per average (so the same contrast and the same T2
+weighting along an echo train), with fat shifted by at most one pixel along the readout.
+
+A candidate's score is the smaller of its predicted SSIM and its predicted small-lesion
+CNR, each over the standard series' own (:mod:`~vetmri.protocols.quality`): a recipe that
+keeps the image but smears a 2 mm lesion scores as low as one that keeps the lesion in
+noise. The quick exam takes one candidate per series so that it lasts at most
+:data:`QUICK_TIME_FRACTION` of the standard exam's scan time with the largest product of
+the scores, each capped at 1 (:func:`quick_exam`, an exact knapsack over whole seconds).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from vetmri.protocols.quality import predict_quality
 from vetmri.protocols.series_planner import with_averages
 from vetmri.protocols.snr import Relaxation
 
-__all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "QUICK_TIME_FRACTION", "SERIES_TIME_FRACTION", "VARIANTS", "check_variant", "quick_exam", "quality_score", "series_candidates"]
+__all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "QUICK_TIME_FRACTION", "SERIES_TIME_FRACTION", "VARIANTS", "check_variant",
+           "keeps_timing", "lowest_bandwidth", "quick_exam", "quality_score", "series_candidates"]
 
 VARIANTS = ("standard", "quick")
 #: Largest scan time of the quick exam over the standard one.
