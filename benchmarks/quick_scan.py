@@ -38,7 +38,7 @@ def main() -> int:
             recon = p.reconstruction or "fft"
             lesions = ", ".join(f"{l.diameter_m * 1e3:.1f}: {l.cnr:.1f} ({l.predicted_cnr:.1f}, pv {l.partial_volume:.2f})" for l in q.lesions)
             print(f"| {species} {weight:g} kg {region.replace('_', ' ')} | {q.variant} | {plan.total_time_s:.0f} | "
-                  f"{q.name} ({p.averages} av, R {p.acceleration:g}) | {q.scan_time_s:.0f} | {recon} | "
+                  f"{q.name} ({p.averages} av, R {p.acceleration:g}, {p.bandwidth_hz_per_px:.0f} Hz/px) | {q.scan_time_s:.0f} | {recon} | "
                   f"{q.ssim:.3f} ({q.predicted_ssim:.3f}) | {q.nrmse:.3f} | {lesions} |")
         ratio = plans["quick"].total_time_s / plans["standard"].total_time_s
         print(f"| | quick / standard exam time | {ratio:.2f} | | | | | | |")

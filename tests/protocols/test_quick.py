@@ -1,3 +1,4 @@
+import math
 import subprocess
 import sys
 
@@ -58,3 +59,37 @@ def test_an_unknown_variant_is_refused_in_one_sentence():
                            "--region", "brain", "--variant", "fast"], capture_output=True, text=True)
     assert done.returncode == 2
     assert "choose standard or quick" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("species, weight, region", [("dog", 35, "brain"), ("cat", 4, "brain"),
+                                                      ("dog", 20, "thoracolumbar_spine")])
+def test_a_quick_series_at_a_lower_bandwidth_keeps_the_standards_timing_and_fat_within_a_pixel(species, weight, region):
+    standard = plan_exam(species, weight, region)
+    quick = plan_exam(species, weight, region, variant="quick")
+    fat_shift_hz = 3.4e-6 * load_profile().magnet.larmor_hz
+    lowered = 0
+    for s, q in zip(standard.series, quick.series):
+        p, r = q.parameters, s.parameters
+        assert p.bandwidth_hz_per_px >= 0.5 * r.bandwidth_hz_per_px - 1e-6
+        assert p.bandwidth_hz_per_px >= fat_shift_hz  # fat moves at most one pixel
+        if p.bandwidth_hz_per_px < 0.99 * r.bandwidth_hz_per_px:
+            lowered += 1
+            assert (p.te_s, p.tr_s) == pytest.approx((r.te_s, r.tr_s), rel=1e-3)  # (TE on its grid)
+            assert (p.ti_s is None) == (r.ti_s is None) and (p.ti_s is None or p.ti_s == pytest.approx(r.ti_s, rel=1e-3))
+            if p.acceleration == r.acceleration:  # (undersampling alone may move the centre echo)
+                assert q.echo_spacing_s == pytest.approx(s.echo_spacing_s)
+                assert q.time_per_average_s <= s.time_per_average_s * (1 + 1e-9)
+                # one average samples each line longer: SNR x sqrt(standard / lower bandwidth)
+                gain = math.sqrt(r.bandwidth_hz_per_px / p.bandwidth_hz_per_px)
+                assert q.snr_single_average == pytest.approx(s.snr_single_average * gain, rel=1e-3)
+    assert lowered >= 2  # the T2 series at least
+
+
+def test_no_lower_bandwidth_is_offered_where_the_readout_already_fills_the_echo_spacing():
+    t2 = plan_exam("cat", 4, "brain").series[2]
+    # the cat's T2 TSE: TE 100 ms is five echo spacings of 20 ms; the readout fits at
+    # about 84 Hz per pixel, not at half the standard's 100
+    quick = plan_exam("cat", 4, "brain", variant="quick").series[2]
+    assert 0.8 * t2.parameters.bandwidth_hz_per_px < quick.parameters.bandwidth_hz_per_px < 0.9 * t2.parameters.bandwidth_hz_per_px
+    assert quick.parameters.te_s == pytest.approx(t2.parameters.te_s)
+    assert quick.echo_spacing_s == pytest.approx(t2.echo_spacing_s)

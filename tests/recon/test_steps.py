@@ -168,3 +168,22 @@ def test_multicoil_cs_comes_close_to_the_fully_sampled_image(tmp_path):
     cs = scaled_error(recon(tmp_path, scan, options, name="cs").volumes[0].magnitude[0], truth)
     zero_filled = scaled_error(recon(tmp_path, scan, ReconOptions(method="fft", shading_correction="off"), name="zf").volumes[0].magnitude[0], truth)
     assert cs < CS_MARGIN * full < zero_filled
+
+
+def test_the_denoisers_noise_level_is_that_of_the_averaged_image():
+    """k-space lines that are the mean of N averages (some lines of fewer) leave an image
+    noise of the sample's over about sqrt(N): the denoiser must be told that, not the
+    single sample's noise (it would smooth sqrt(N) times too hard)."""
+    import numpy as np
+
+    from vetmri.recon.denoise import image_noise_factor
+
+    rng = np.random.default_rng(3)
+    counts = np.full(96, 3)
+    counts[:8] = 1  # a few lines of one average only
+    lines = [(rng.standard_normal((c, 64)) + 1j * rng.standard_normal((c, 64))).mean(axis=0) / np.sqrt(2)
+             for c in counts]
+    image = np.fft.ifft2(np.array(lines), norm="ortho")
+    measured = float(np.sqrt(np.mean(np.abs(image) ** 2)))
+    assert abs(image_noise_factor(counts) - measured) < 0.03 * measured
+    assert abs(image_noise_factor(np.full(96, 4)) - 0.5) < 1e-12

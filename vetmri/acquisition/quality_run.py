@@ -92,6 +92,24 @@ def score_image(image: np.ndarray, truth: np.ndarray, geometry, phantom) -> tupl
     return ssim, nrmse, tuple(scores)
 
 
+def _same_as(chosen, index: int) -> list:
+    """Overrides that plan the series as the variant chose it (averages, undersampling,
+    receiver bandwidth, TE and phase oversampling), apart from its number of slices."""
+    return [parse_override(f"{key}={value}", index) for key, value in (
+        ("averages", chosen.averages), ("acceleration", f"{chosen.acceleration:g}"),
+        ("bandwidth_hz_per_px", f"{chosen.bandwidth_hz_per_px:.6g}"), ("te_ms", f"{chosen.te_s * 1e3:.6g}"),
+        ("phase_oversampling", f"{chosen.phase_oversampling:.6g}"))]
+
+
+def _check_same(simulated, chosen) -> None:
+    """The one-slice series simulated has the chosen series' timing and resolution."""
+    for key in ("averages", "acceleration", "bandwidth_hz_per_px", "te_s", "tr_s", "matrix", "fov_m", "slice_m",
+                "echo_train_length", "phase_oversampling"):
+        a, b = getattr(simulated, key), getattr(chosen, key)
+        if not np.allclose(a, b, rtol=2e-3):
+            raise ValueError(f"the simulated series' {key} is {a}, the planned {b}")
+
+
 def _run(plan, index: int, phantom, conditions: SimulatedConditions, options: ReconOptions, folder: Path) -> tuple:
     out = folder / f"{plan.variant}_{int(conditions.noise)}_{index}.h5"
     run = run_exam(plan, SimulatedBackend(phantom, conditions=conditions), out, series=[index])
@@ -118,10 +136,9 @@ def measure_quality(species: str, weight_kg: float, region: str, series_index: i
         for variant in variants:
             full = plan_exam(species, weight_kg, region, variant=variant)
             chosen = full.series[series_index].parameters
-            plan = plan_exam(species, weight_kg, region, overrides=slices + [
-                parse_override(f"averages={chosen.averages}", series_index),
-                parse_override(f"acceleration={chosen.acceleration:g}", series_index)])
+            plan = plan_exam(species, weight_kg, region, overrides=slices + _same_as(chosen, series_index))
             series = plan.series[series_index]
+            _check_same(series.parameters, chosen)
             series = replace(series, parameters=replace(series.parameters, reconstruction=chosen.reconstruction))
             plan = replace(plan, series=plan.series[:series_index] + (series,) + plan.series[series_index + 1:],
                            variant=variant)

@@ -15,6 +15,7 @@ convention: ``ky = (index - N // 2) / FOV``).
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ def variable_density_lines(n: int, acceleration: float, seed: int) -> tuple[int,
     return tuple(sorted(chosen))
 
 
+@functools.lru_cache(maxsize=64)
 def poisson_disc_mask(ny: int, nz: int, acceleration: float, seed: int) -> tuple[tuple[int, int], ...]:
     """The acquired (ky, kz) points of a 3D scan, sorted by kz then ky.
 

@@ -21,7 +21,7 @@ from vetmri.protocols.library import SKULL_TYPES, Budget, ProtocolLibrary, Speci
 from vetmri.protocols.overrides import Override, resolve_overrides
 from vetmri.protocols.plan import Adjustment, ExamPlan, SeriesParameters, SeriesPlan
 from vetmri.protocols.quality import predict_quality
-from vetmri.protocols.quick import check_variant, quick_exam
+from vetmri.protocols.quick import FAT_SHIFT_PPM, check_variant, quick_exam
 from vetmri.protocols.series_planner import SeriesContext, plan_series, with_averages
 from vetmri.protocols.slab_wrap import choose_slab_cover, slab_cover_m, slab_override_warning
 from vetmri.protocols.coverage import AXES, signal_cover_m
@@ -242,7 +242,8 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
     plans = _fit_exam_budget(plans, free, budget, warnings)
     plans = [replace(s, quality=predict_quality(s, library.tissues)) for s in plans]
     if variant == "quick":
-        plans = quick_exam(plans, replanners, library.tissues)
+        plans = quick_exam(plans, replanners, library.tissues,
+                           fat_shift_hz=FAT_SHIFT_PPM * 1e-6 * profile.magnet.larmor_hz)
     return ExamPlan(
         species=protocol.species.name, weight_kg=float(weight_kg), size_class=size_class.name,
         region=the_region.name, breed=breed, skull_type=skull_type, coil=coil.name,

@@ -1,19 +1,27 @@
-"""The quick variant of a planned exam: fewer averages and undersampling, with the
-reconstruction that recovers the quality, chosen by the predicted quality.
+"""The quick variant of a planned exam: fewer averages, undersampling and a lower receiver
+bandwidth, with the reconstruction that recovers the quality, chosen by the predicted quality.
 
 For every series but the localizer, the candidates are each number of averages up to the
 standard's, fully sampled (reconstructed with non-local-means or total-variation
-denoising) or 2-3-fold undersampled (total-variation compressed sensing), within half the
-standard series' scan time. A candidate's score is the smaller of its predicted SSIM and
-its predicted small-lesion CNR, each over the standard series' own
-(:mod:`~vetmri.protocols.quality`): a recipe that keeps the image but smears a 2 mm lesion
-scores as low as one that keeps the lesion in noise. Each series starts from its best
-score, and series step down to shorter candidates, least score lost first, until the exam
-takes at most :data:`QUICK_TIME_FRACTION` of the standard exam's scan time.
+denoising) or 2-3-fold undersampled (total-variation compressed sensing), each shorter
+than the standard series, and each at the standard's receiver bandwidth and at the lowest
+one, down to :data:`LOWEST_BANDWIDTH_FRACTION` of it, that keeps the series' timing
+(:func:`keeps_timing`): a lower bandwidth samples each line longer (SNR grows as
+1 / sqrt(bandwidth per pixel)), offered only where the longer readout still fits the same
+TE, TR, TI, echo spacing and time per average (so the same contrast and the same T2
+weighting along an echo train), with fat shifted by at most one pixel along the readout.
+
+A candidate's score is the smaller of its predicted SSIM and its predicted small-lesion
+CNR, each over the standard series' own (:mod:`~vetmri.protocols.quality`): a recipe that
+keeps the image but smears a 2 mm lesion scores as low as one that keeps the lesion in
+noise. The quick exam takes one candidate per series so that it lasts at most
+:data:`QUICK_TIME_FRACTION` of the standard exam's scan time with the largest product of
+the scores, each capped at 1 (:func:`quick_exam`, an exact knapsack over whole seconds).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -22,13 +30,21 @@ from vetmri.protocols.quality import predict_quality
 from vetmri.protocols.series_planner import with_averages
 from vetmri.protocols.snr import Relaxation
 
-__all__ = ["QUICK_TIME_FRACTION", "VARIANTS", "check_variant", "quick_exam", "quality_score", "series_candidates"]
+__all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "QUICK_TIME_FRACTION", "SERIES_TIME_FRACTION", "VARIANTS", "check_variant",
+           "keeps_timing", "lowest_bandwidth", "quick_exam", "quality_score", "series_candidates"]
 
 VARIANTS = ("standard", "quick")
-#: Largest scan time of a quick series over its standard one.
+#: Largest scan time of the quick exam over the standard one.
 QUICK_TIME_FRACTION = 0.5
+#: Largest scan time of a quick series over its standard one (strictly shorter).
+SERIES_TIME_FRACTION = 1.0
 #: (acceleration, reconstruction) of the quick candidates.
 _CANDIDATES = ((1.0, "nlm"), (1.0, "tv"), (2.0, "cs"), (2.5, "cs"), (3.0, "cs"))
+#: Lowest receiver bandwidth of a quick candidate over the standard series' own: a readout
+#: at most twice as long, so that T2* decay along it (and fat's shift) stay small.
+LOWEST_BANDWIDTH_FRACTION = 0.5
+#: Chemical shift of fat (methylene) from water; at most one pixel along the readout.
+FAT_SHIFT_PPM = 3.4
 
 
 def check_variant(variant: str) -> str:
@@ -52,61 +68,129 @@ def quality_score(candidate: SeriesPlan, standard: SeriesPlan) -> float:
     return min(ratios)
 
 
+def keeps_timing(candidate: SeriesPlan, reference: SeriesPlan, fat_shift_hz: float) -> bool:
+    """Whether a candidate at another receiver bandwidth keeps the reference's TE, TR, TI,
+    echo spacing and time per average, and shifts fat by at most one pixel (``fat_shift_hz``:
+    the fat-water frequency difference at the scanner's field)."""
+    c, r = candidate.parameters, reference.parameters
+
+    def same(a: float | None, b: float | None) -> bool:
+        return (a is None) == (b is None) and (a is None or abs(a - b) <= 1e-6 + 1e-4 * abs(b))
+
+    return (candidate.feasible and same(c.te_s, r.te_s) and same(c.tr_s, r.tr_s) and same(c.ti_s, r.ti_s)
+            and same(candidate.echo_spacing_s, reference.echo_spacing_s)
+            and candidate.time_per_average_s <= reference.time_per_average_s * (1 + 1e-9)
+            and abs(fat_shift_hz) <= c.bandwidth_hz_per_px)
+
+
+def lowest_bandwidth(planned: SeriesPlan, replan: Callable[[SeriesParameters], SeriesPlan],
+                     fat_shift_hz: float, *, tolerance: float = 0.01) -> SeriesPlan | None:
+    """The series at the lowest receiver bandwidth, down to :data:`LOWEST_BANDWIDTH_FRACTION`
+    of its own, that :func:`keeps_timing` (bisection to ``tolerance`` of the bandwidth), or
+    None when no lower bandwidth does (the readout already fills the echo spacing)."""
+    p = planned.parameters
+
+    def at(bandwidth: float) -> SeriesPlan | None:
+        candidate = replan(replace(p, bandwidth_hz_per_px=bandwidth))
+        return candidate if keeps_timing(candidate, planned, fat_shift_hz) else None
+
+    low, high = LOWEST_BANDWIDTH_FRACTION * p.bandwidth_hz_per_px, p.bandwidth_hz_per_px
+    best = at(low)
+    if best is not None:
+        return best
+    while high - low > tolerance * p.bandwidth_hz_per_px:
+        middle = 0.5 * (low + high)
+        found = at(middle)
+        if found is None:
+            low = middle
+        else:
+            high, best = middle, found
+    return best
+
+
 def series_candidates(standard: SeriesPlan, replan: Callable[[SeriesParameters], SeriesPlan],
-                      tissues: dict[str, Relaxation]) -> list[SeriesPlan]:
-    """The quick candidates of one standard series within half its scan time (dummy
-    repetitions aside), best :func:`quality_score` first; the localizer has only itself."""
+                      tissues: dict[str, Relaxation], *, fat_shift_hz: float = 0.0,
+                      time_fraction: float = QUICK_TIME_FRACTION) -> list[SeriesPlan]:
+    """The quick candidates of one standard series within ``time_fraction`` of its scan
+    time (dummy repetitions aside; 1: strictly shorter), best :func:`quality_score` first;
+    the localizer has only itself.
+
+    ``fat_shift_hz``: the fat-water shift at the scanner's field (a lower bandwidth is
+    offered only while fat moves by at most one pixel; 0 ignores it)."""
     p = standard.parameters
     if p.sequence == "localizer":
         return [standard]
-    limit = 0.5 * (standard.scan_time_s - standard.dummy_time_s) + standard.dummy_time_s + 1e-6
+    limit = time_fraction * (standard.scan_time_s - standard.dummy_time_s) + standard.dummy_time_s
+    limit = limit - 1e-6 if time_fraction >= 1 else limit + 1e-6
     found: list[SeriesPlan] = []
     for acceleration, recon in _CANDIDATES:
         if p.acceleration > 1 and acceleration == 1:
             continue  # an undersampled standard keeps at least its own undersampling
-        planned = replan(replace(p, acceleration=max(acceleration, p.acceleration), reconstruction=recon))
-        if not planned.feasible:
+        at_standard_bw = replan(replace(p, acceleration=max(acceleration, p.acceleration), reconstruction=recon))
+        if not at_standard_bw.feasible:
             continue
-        for averages in range(p.averages, 0, -1):
-            candidate = with_averages(planned, averages)
-            if candidate.scan_time_s <= limit:
-                found.append(replace(candidate, quality=predict_quality(candidate, tissues)))
+        found.extend(_with_each_average(at_standard_bw, p.averages, limit, tissues))
+        lowest = lowest_bandwidth(at_standard_bw, replan, fat_shift_hz)
+        if lowest is not None:
+            found.extend(_with_each_average(lowest, p.averages, limit, tissues))
     if standard.quality is None:
         standard = replace(standard, quality=predict_quality(standard, tissues))
     found.sort(key=lambda c: (-quality_score(c, standard), c.scan_time_s))
     return found or [standard]
 
 
+def _with_each_average(planned: SeriesPlan, most: int, limit_s: float, tissues: dict[str, Relaxation]) -> list[SeriesPlan]:
+    found = []
+    for averages in range(most, 0, -1):
+        candidate = with_averages(planned, averages)
+        if candidate.scan_time_s <= limit_s:
+            found.append(replace(candidate, quality=predict_quality(candidate, tissues)))
+    return found
+
+
 def quick_exam(standard: list[SeriesPlan], replanners: list[Callable[[SeriesParameters], SeriesPlan]],
-               tissues: dict[str, Relaxation]) -> list[SeriesPlan]:
-    """The quick series of an exam: each series' best candidate, then, while the exam takes
-    more than :data:`QUICK_TIME_FRACTION` of the standard one, the series whose next
-    shorter candidate loses the least :func:`quality_score` steps down to it."""
-    options = [series_candidates(s, r, tissues) for s, r in zip(standard, replanners)]
-    chosen = [0] * len(options)
-    limit = QUICK_TIME_FRACTION * sum(s.scan_time_s for s in standard)
+               tissues: dict[str, Relaxation], *, fat_shift_hz: float = 0.0) -> list[SeriesPlan]:
+    """The quick series of an exam: one candidate per series (each shorter than its standard
+    series, :data:`SERIES_TIME_FRACTION`) such that the exam takes at most
+    :data:`QUICK_TIME_FRACTION` of the standard one and the product of the series'
+    :func:`quality_score`, each capped at 1, is the largest (no series banks quality
+    beyond the standard's; ties go to the shorter exam). Solved exactly, as a knapsack
+    over whole seconds."""
+    import numpy as np
 
-    def total() -> float:
-        return sum(o[c].scan_time_s for o, c in zip(options, chosen))
-
-    while total() > limit:
-        steps = []
-        for i, (o, c) in enumerate(zip(options, chosen)):
-            shorter = [j for j in range(c + 1, len(o)) if o[j].scan_time_s < o[c].scan_time_s]
-            if shorter:
-                j = shorter[0]
-                ref = standard[i]
-                steps.append((quality_score(o[c], ref) - quality_score(o[j], ref), i, j))
-        if not steps:
-            break
-        _, i, j = min(steps)
-        chosen[i] = j
+    options = [series_candidates(s, r, tissues, fat_shift_hz=fat_shift_hz, time_fraction=SERIES_TIME_FRACTION)
+               for s, r in zip(standard, replanners)]
+    limit = int(math.floor(QUICK_TIME_FRACTION * sum(s.scan_time_s for s in standard)))
+    # best[t]: the largest sum of log scores of the series so far within t seconds
+    best = np.zeros(limit + 1)
+    picks = []
+    for ref, o in zip(standard, options):
+        seconds = [int(math.ceil(c.scan_time_s - 1e-6)) for c in o]
+        utility = [math.log(max(min(quality_score(c, ref), 1.0), 1e-6)) for c in o]
+        table = np.full((len(o), limit + 1), -np.inf)
+        for j, (t, u) in enumerate(zip(seconds, utility)):
+            if t <= limit:
+                table[j, t:] = best[:limit + 1 - t] + u
+        picks.append(table.argmax(axis=0))
+        best = table.max(axis=0)
+    chosen = []
+    if np.isfinite(best[-1]):
+        # the shortest exam that reaches the best product
+        t = int(np.flatnonzero(best >= best[-1] - 1e-9)[0])
+        for o, pick in zip(reversed(options), reversed(picks)):
+            j = int(pick[t])
+            chosen.append(j)
+            t -= int(math.ceil(o[j].scan_time_s - 1e-6))
+        chosen.reverse()
+    else:  # nothing fits: each series' shortest candidate
+        chosen = [min(range(len(o)), key=lambda j: o[j].scan_time_s) for o in options]
     out = []
     for s, o, c in zip(standard, options, chosen):
         q = o[c]
         if q is not s:
             note = Adjustment("variant", "standard", "quick",
                               f"{q.parameters.averages} average(s), R = {q.parameters.acceleration:g}, "
+                              f"{q.parameters.bandwidth_hz_per_px:.0f} Hz/px, "
                               f"reconstruction {q.parameters.reconstruction}",
                               time_s=q.scan_time_s - s.scan_time_s)
             q = replace(q, adjustments=q.adjustments + (note,))

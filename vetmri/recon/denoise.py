@@ -12,15 +12,27 @@ import numpy as np
 
 from vetmri.errors import UserInputError
 
-__all__ = ["NLM_H_PER_SIGMA", "TV_DENOISE_WEIGHT_PER_SIGMA", "denoise_complex"]
+__all__ = ["NLM_H_PER_SIGMA", "TV_DENOISE_WEIGHT_PER_SIGMA", "denoise_complex", "image_noise_factor"]
 
 #: Filter strength h / σ of non-local means. With ``sigma`` given, scikit-image already
 #: discounts the noise's own patch distance, so a small h still averages the noise; on the
 #: textured dog and cat brains (quick T2 TSE) 0.35 gave a higher SSIM and kept 1.5-2 mm
 #: lesions better than 0.6 (benchmarks/quick_scan.py).
-NLM_H_PER_SIGMA = 0.35
+NLM_H_PER_SIGMA = 0.45
 #: Chambolle TV weight / σ.
 TV_DENOISE_WEIGHT_PER_SIGMA = 0.8
+
+
+def image_noise_factor(counts: np.ndarray) -> float:
+    """Noise std of an image pixel over that of one k-space sample, for k-space lines that
+    are each the mean of ``counts`` averages (0: not sampled) and an orthonormal inverse
+    FFT: sqrt(sum over the sampled lines of 1 / count, over all lines); 1 / sqrt(N) for N
+    averages of every line."""
+    c = np.asarray(counts, dtype=float)
+    sampled = c > 0
+    if not sampled.any():
+        return 1.0
+    return float(np.sqrt(np.sum(1.0 / c[sampled]) / c.size))
 
 
 def denoise_complex(image: np.ndarray, *, sigma: float, method: str = "nlm") -> np.ndarray:

@@ -235,7 +235,7 @@ def _slices_with_data(kspace: KSpace, header: SeriesHeader, details: dict[str, A
 
 def _reconstruct_kspace(kspace: KSpace, header: SeriesHeader, options: ReconOptions, sigma: float, details: dict[str, Any]) -> tuple[np.ndarray, str, list[str]]:
     """Images (slices or partitions, ny, nx), complex, of one gridded k-space."""
-    from vetmri.recon.denoise import denoise_complex
+    from vetmri.recon.denoise import denoise_complex, image_noise_factor
 
     data, sampled = kspace.data, kspace.sampled  # (S, C, Z, Y, X), (S, Z, Y)
     is_3d = data.shape[2] > 1
@@ -290,8 +290,9 @@ def _reconstruct_kspace(kspace: KSpace, header: SeriesHeader, options: ReconOpti
             if "coil shading correction" not in used:
                 used.append("coil shading correction")
         if options.denoise != "none":
-            combined = np.stack([denoise_complex(img, sigma=sigma, method=options.denoise) for img in combined])
-            details["denoise"] = {"method": options.denoise, "sigma": sigma}
+            image_sigma = sigma * image_noise_factor(kspace.counts[s])
+            combined = np.stack([denoise_complex(img, sigma=image_sigma, method=options.denoise) for img in combined])
+            details["denoise"] = {"method": options.denoise, "sigma": image_sigma}
             step = f"denoising ({options.denoise})"
             if step not in used:
                 used.append(step)
