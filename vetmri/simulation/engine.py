@@ -62,6 +62,7 @@ _GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments
 # within about 5 % of itself (0.2-0.4 % of the echo) at a small part of a full graph's cost.
 _NODE_GRAPH_PRUNE = 1e-3
 _NODE_GRAPH_STATES = 500
+_NODE_GRAPH_FOLLOWS = True  # the coarse graph stops where the full one reached its steady state
 _PARALLEL_MIN_SAMPLES = 200_000  # samples x channels below which a run stays in one process
 
 
@@ -271,19 +272,23 @@ class SequenceRun:
         physics = self._physics()
         plan = self.plans[g_index]
 
-        def run(pd, t1, t2, offset, b1, t2p, prune=_GRAPH_PRUNE, states=20000):
+        def run(pd, t1, t2, offset, b1, t2p, prune=_GRAPH_PRUNE, states=20000, **steady):
             return echo_weights(self.events, plan.timeline, plan.moments,
                                 lambda: PhaseGraph(pd, t1, t2, offset, b1, dk_per_m=_GRAPH_DK_PER_M, prune=prune,
-                                                   max_states=states), t2p)
+                                                   max_states=states), t2p, **steady)
 
         if physics.relaxation_nodes == 1:
             return run(physics.pd, physics.t1, physics.t2, physics.offset, physics.b1, physics.t2p)
         low, high = slice(0, None, 2), slice(1, None, 2)  # the two nodes of each tissue x B1 class
+        steady: list[int] = []
         middle = run(physics.pd[low], 0.5 * (physics.t1[low] + physics.t1[high]),
                      0.5 * (physics.t2[low] + physics.t2[high]), physics.offset[low], physics.b1[low],
-                     physics.t2p[low])
+                     physics.t2p[low], on_steady=steady.append)
+        # the coarse graph's pruning noise keeps it from converging by itself: it stops where
+        # the full graph reached its steady state (so its echoes repeat from the same point)
+        follow = {"steady_from": steady[0]} if steady and _NODE_GRAPH_FOLLOWS else {}
         nodes = run(physics.pd, physics.t1, physics.t2, physics.offset, physics.b1, physics.t2p,
-                    prune=_NODE_GRAPH_PRUNE, states=_NODE_GRAPH_STATES)
+                    prune=_NODE_GRAPH_PRUNE, states=_NODE_GRAPH_STATES, **follow)
         out = []
         for (w_mid, tau), (w_nodes, _) in zip(middle, nodes):
             half = 0.5 * (w_nodes[high] - w_nodes[low])
