@@ -289,11 +289,19 @@ class SequenceRun:
         follow = {"steady_from": steady[0]} if steady and _NODE_GRAPH_FOLLOWS else {}
         nodes = run(physics.pd, physics.t1, physics.t2, physics.offset, physics.b1, physics.t2p,
                     prune=_NODE_GRAPH_PRUNE, states=_NODE_GRAPH_STATES, **follow)
-        out = []
-        for (w_mid, tau), (w_nodes, _) in zip(middle, nodes):
-            half = 0.5 * (w_nodes[high] - w_nodes[low])
-            out.append((np.stack([w_mid - half, w_mid + half], axis=1).reshape(-1), tau))
-        return out
+        if not middle:
+            return []
+        w_mid = np.array([w for w, _ in middle])
+        taus = [tau for _, tau in middle]
+        w_nodes = np.array([w for w, _ in nodes])
+        half = 0.5 * (w_nodes[:, high] - w_nodes[:, low])
+        # echoes that repeat one another up to a phase in the full graph (a converged train)
+        # keep doing so: the coarse graph's differences there are its pruning noise, and
+        # repeated echoes are what the synthesis factorises once (lowrank.distinct_rows)
+        rows, inverse, phase = distinct_rows(w_mid, np.round(np.array(taus) * 1e10))
+        half = phase[:, None] * half[rows[inverse]]
+        both = np.stack([w_mid - half, w_mid + half], axis=2).reshape(len(taus), -1)
+        return [(w, tau) for w, tau in zip(both, taus)]
 
     def _processes(self) -> int:
         """Worker processes for this run's groups, at most one per group: ``workers`` when
