@@ -57,13 +57,22 @@ def compress_weights(weights: np.ndarray, tolerance: float = DEFAULT_TOLERANCE) 
     """
     if weights.shape[1] == 0 or not np.any(weights):
         return np.zeros((weights.shape[0], 0), complex), np.zeros((weights.shape[1], 0), complex)
-    gram = weights.conj().T @ weights  # callers pass distinct rows (distinct_rows): no repeats to count
-    values, vectors = np.linalg.eigh(gram)
+    # callers pass distinct rows (distinct_rows): no repeats to count
+    values, vectors = np.linalg.eigh(_gram(weights), UPLO="U")
     order = np.argsort(values)[::-1]
     values, vectors = values[order], vectors[:, order]
     keep = values > (tolerance**2) * values[0]
     v = vectors[:, keep]
     return weights @ v, v
+
+
+def _gram(weights: np.ndarray) -> np.ndarray:
+    """``weights^H weights``, its upper triangle computed by BLAS ``zherk`` (half the
+    arithmetic of a general product; the lower triangle is left unset)."""
+    from scipy.linalg import blas
+
+    # on the F-ordered transpose, herk's A A^H is weights^T conj(weights): the conjugate
+    return np.conj(blas.zherk(1.0, np.asarray(weights, dtype=complex).T, trans=0))
 
 
 def distinct_rows(weights: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
