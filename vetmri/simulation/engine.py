@@ -298,8 +298,12 @@ class SequenceRun:
         # echoes that repeat one another up to a phase in the full graph (a converged train)
         # keep doing so: the coarse graph's differences there are its pruning noise, and
         # repeated echoes are what the synthesis factorises once (lowrank.distinct_rows)
-        rows, inverse, phase = distinct_rows(w_mid, np.round(np.array(taus) * 1e10))
-        half = phase[:, None] * half[rows[inverse]]
+        # (the latest of each set, where the coarse graph has settled most)
+        _, inverse, phase = distinct_rows(w_mid, np.round(np.array(taus) * 1e10))
+        latest = np.zeros(inverse.max() + 1, dtype=np.int64)
+        np.maximum.at(latest, inverse, np.arange(len(inverse)))
+        source = latest[inverse]
+        half = (phase / phase[source])[:, None] * half[source]
         both = np.stack([w_mid - half, w_mid + half], axis=2).reshape(len(taus), -1)
         return [(w, tau) for w, tau in zip(both, taus)]
 
@@ -493,13 +497,21 @@ def _group_samples(events: SequenceEvents, plan: GroupPlan, echoes: list, rotati
                                          np.round(dwells * 1e12), np.round((plan.echo_ref_s - starts) * 1e10))
     row_start = np.concatenate([[0], np.cumsum(counts[rows])])
     taus, weights = [], []
+    # the decay along the readout depends on the sampling relative to the echo and on the
+    # echo's dephasing time only: the echoes of a train share it
+    decays: dict[tuple, np.ndarray] = {}
     for r in rows:
         dt = adcs[r].sample_times() - plan.echo_ref_s[r]
         taus.append(tau_ref[r] + dt)
-        weights.append(echo_weights_[r][None, :] * np.exp(
-            -dt[:, None] / t2[None, :]
-            - (np.abs(tau_ref[r] + dt)[:, None] - np.abs(tau_ref[r])) / t2p[None, :]
-            - 2j * np.pi * offset[None, :] * dt[:, None]))
+        key = (round(tau_ref[r] * 1e10), int(counts[r]), round(dwells[r] * 1e12),
+               round((plan.echo_ref_s[r] - starts[r]) * 1e10))
+        decay = decays.get(key)
+        if decay is None:
+            decay = decays[key] = np.exp(
+                -dt[:, None] / t2[None, :]
+                - (np.abs(tau_ref[r] + dt)[:, None] - np.abs(tau_ref[r])) / t2p[None, :]
+                - 2j * np.pi * offset[None, :] * dt[:, None])
+        weights.append(echo_weights_[r][None, :] * decay)
     owner = np.repeat(np.arange(len(adcs)), counts)
     within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     return GroupSamples(np.concatenate(plan.k_per_adc), np.concatenate(taus), np.vstack(weights),
