@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["DEFAULT_TOLERANCE", "compress_weights", "distinct_rows", "offresonance_factors"]
+__all__ = ["DEFAULT_TOLERANCE", "compress_products", "compress_weights", "distinct_rows", "offresonance_factors"]
 
 #: Relative singular-value cut-off of both factorisations. At 1e-4 the synthesised samples
 #: match the direct evaluation to about 1e-4 of their norm (tested), several hundred times
@@ -64,6 +64,63 @@ def compress_weights(weights: np.ndarray, tolerance: float = DEFAULT_TOLERANCE) 
     keep = values > (tolerance**2) * values[0]
     v = vectors[:, keep]
     return weights @ v, v
+
+
+def compress_products(u: np.ndarray, factors: np.ndarray, factor_of_row: np.ndarray, scale: np.ndarray,
+                      tolerance: float = DEFAULT_TOLERANCE) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`compress_weights` of the products ``m[s, (q, r)] = u[s, q] f[s, r] scale[q, r]``
+    whose second factor takes few distinct values (the dephasing factors of the samples'
+    dephasing times, the same in every echo of a train): ``f[s] = factors[factor_of_row[s]]``.
+
+    The Gram matrix of ``m`` is then ``sum_g kron(U_g, F_g)`` with ``U_g`` the Gram matrix
+    of the rows of ``u`` that share factor row ``g`` and ``F_g = conj(f_g) f_g^T``, and
+    ``m @ v`` is ``u_s @ B[g(s)]``: neither needs ``m`` itself (samples x Q R), only
+    sums over the groups. Many distinct factor rows fall back to forming ``m``.
+
+    Parameters
+    ----------
+    u : ndarray of complex, shape (S, Q)
+    factors : ndarray of complex, shape (G, R)
+    factor_of_row : ndarray of int, shape (S,)
+    scale : ndarray of float, shape (Q * R,)
+        Column weights; columns of weight 0 are dropped.
+
+    Returns
+    -------
+    u_joint : ndarray of complex, shape (S, P)
+        ``m @ v``.
+    v : ndarray of complex, shape (number of columns kept, P)
+        Orthonormal columns over the columns of ``m`` with a non-zero weight.
+    """
+    n, q = u.shape
+    groups, r = factors.shape
+    used = scale > 0
+    if groups * r * r > n // 4:  # hardly any sharing: the products themselves
+        m = (u[:, :, None] * factors[factor_of_row][:, None, :]).reshape(n, -1)[:, used] * scale[used][None, :]
+        return compress_weights(m, tolerance)
+    order = np.argsort(factor_of_row, kind="stable")
+    starts = np.searchsorted(factor_of_row[order], np.arange(groups + 1))
+    sorted_u = u[order]
+    gram_u = np.empty((groups, q, q), dtype=complex)
+    for i in range(q):
+        gram_u[:, i, :] = np.add.reduceat(np.conj(sorted_u[:, i, None]) * sorted_u, starts[:-1], axis=0)
+    gram_f = np.conj(factors)[:, :, None] * factors[:, None, :]  # (G, R, R)
+    gram = np.einsum("gab,gcd->acbd", gram_u, gram_f).reshape(q * r, q * r)[np.ix_(used, used)]
+    gram *= scale[used][:, None] * scale[used][None, :]
+    if not np.any(gram):
+        return np.zeros((n, 0), complex), np.zeros((int(used.sum()), 0), complex)
+    values, vectors = np.linalg.eigh(gram)
+    descending = np.argsort(values)[::-1]
+    values, vectors = values[descending], vectors[:, descending]
+    v = vectors[:, values > (tolerance**2) * values[0]]
+    weighted = np.zeros((q * r, v.shape[1]), dtype=complex)
+    weighted[used] = v * scale[used][:, None]
+    mixed = np.einsum("gr,qrp->gqp", factors, weighted.reshape(q, r, -1))  # (G, Q, P)
+    u_joint = np.empty((n, v.shape[1]), dtype=complex)
+    for g in range(groups):
+        rows = order[starts[g]:starts[g + 1]]
+        u_joint[rows] = sorted_u[starts[g]:starts[g + 1]] @ mixed[g]
+    return u_joint, v
 
 
 def _gram(weights: np.ndarray) -> np.ndarray:

@@ -27,7 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from vetmri.errors import OperationFailedError
-from vetmri.simulation.lowrank import DEFAULT_TOLERANCE, compress_weights, distinct_rows, offresonance_factors
+from vetmri.simulation.lowrank import (
+    DEFAULT_TOLERANCE,
+    compress_products,
+    compress_weights,
+    distinct_rows,
+    offresonance_factors,
+)
 from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.rasterise import tissue_labels
 
@@ -443,8 +449,11 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
         return out.astype(np.complex64)
     n_points = support.size
     n_distinct = len(samples.tau_s)
-    sample_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support],
-                                                           samples.tau_s, tolerance)
+    # the dephasing factors per distinct dephasing time (the echoes of a train share them)
+    _, first_tau, tau_of_sample = np.unique(np.round(np.asarray(samples.tau_s) * 1e10), return_index=True,
+                                            return_inverse=True)
+    tau_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support],
+                                                        samples.tau_s[first_tau], tolerance)
     # one joint factorisation of the per-sample coefficients u_q(s) a_r(tau_s) of the
     # images c_q(x) b_r(x): these products are strongly redundant (both sides are smooth
     # functions of the sample time), so a few combined images serve every (q, r)
@@ -453,8 +462,7 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
     # |c_q b_r| without forming the products: sum_x |c_q|^2 |b_r|^2
     norms = np.sqrt(np.maximum((np.abs(c.astype(complex)) ** 2) @ (np.abs(b.astype(complex)) ** 2).T, 0.0)).reshape(-1)
     used = norms > 0
-    coefficients = (u[:, :, None] * sample_factors[:, None, :]).reshape(n_distinct, -1)[:, used] * norms[used][None, :]
-    joint_u, joint_v = compress_weights(coefficients, tolerance)  # (D, P), (QR, P)
+    joint_u, joint_v = compress_products(u, tau_factors, tau_of_sample.ravel(), norms, tolerance)  # (D, P), (QR, P)
     if joint_u.shape[1] == 0:
         return out.astype(np.complex64)
     terms = (c[:, None, :] * b[None, :, :]).reshape(-1, c.shape[1])  # (QR, N)
