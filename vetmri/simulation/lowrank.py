@@ -4,7 +4,7 @@ The synthesis needs, per sample ``s`` and grid point ``x``,
 
     sum_c w[s, c] img_c(x) exp(-2 pi i df(x) tau_s)
 
-Both factors have a small numerical rank:
+The factors have a small numerical rank:
 
 - the tissue weights ``w`` (samples x classes): echoes of one train differ by smooth
   exponential decays, so a few combinations of classes carry every sample's contrast
@@ -13,9 +13,12 @@ Both factors have a small numerical rank:
   and the range of ``tau`` in the samples depends only on the product of the two ranges
   (:func:`offresonance_factors`, a truncated SVD of the kernel on a grid, extended to any
   point by the Nystroem formula). This replaces time segmentation with linear interpolation:
-  fewer terms for an error below ``tolerance`` instead of a few per cent.
+  fewer terms for an error below ``tolerance`` instead of a few per cent;
+- the products of the two, factorised jointly (:func:`compress_products`): the samples of
+  a train share a few dephasing times, so the Gram matrix is a sum over those, never the
+  samples-by-products matrix itself.
 
-Both keep singular values down to ``tolerance`` of the largest, so the synthesised signal
+All keep singular values down to ``tolerance`` of the largest, so the synthesised signal
 matches a direct evaluation to about that relative accuracy (tested against a brute-force
 DFT in ``tests/simulation/test_synthesis.py``).
 """
