@@ -31,6 +31,7 @@ def test_the_coarse_relaxation_nodes_give_the_exact_graphs_signal(tmp_path, monk
     # the exact path: both relaxation nodes through the full graph
     monkeypatch.setattr(engine, "_NODE_GRAPH_PRUNE", engine._GRAPH_PRUNE)
     monkeypatch.setattr(engine, "_NODE_GRAPH_STATES", 20000)
+    monkeypatch.setattr(engine, "_NODE_GRAPH_FOLLOWS", False)  # and converging by itself
     exact = _samples(simulate_sequence(seq, head, options=QUIET, workers=1))
     plain = _samples(simulate_sequence(seq, replace(head, textured=False), options=QUIET, workers=1))
     texture = np.linalg.norm(exact - plain)

@@ -73,7 +73,8 @@ def timeline_signature(events: SequenceEvents, timeline: list[TimelineEvent], mo
 
 def echo_weights(events: SequenceEvents, timeline: list[TimelineEvent], moments: np.ndarray,
                  make_graph: Callable[[], PhaseGraph], t2prime_s: np.ndarray, *,
-                 steady_tolerance: float | None = DEFAULT_STEADY_TOLERANCE) -> list[tuple[np.ndarray, float]]:
+                 steady_tolerance: float | None = DEFAULT_STEADY_TOLERANCE, steady_from: int | None = None,
+                 on_steady: Callable[[int], None] | None = None) -> list[tuple[np.ndarray, float]]:
     """Run the phase graph along ``timeline``; at each ADC the coherent echo at the nominal
     k-space position (reset at excitation, negated at refocusing).
 
@@ -89,6 +90,12 @@ def echo_weights(events: SequenceEvents, timeline: list[TimelineEvent], moments:
         Relative change of the echoes (to the largest echo so far) below which, with the
         geometric tail of the remaining changes, the steady state counts as reached. None
         runs the graph over every event (the exact path).
+    steady_from : int, optional
+        Reuse the echoes from this repetition on, converged or not: the repetition at which
+        another graph of the same timeline reached its steady state (a coarse graph whose
+        pruning noise would keep it from converging by itself follows the full one).
+    on_steady : callable(int), optional
+        Called with the repetition from which the echoes are reused, if any.
 
     Returns
     -------
@@ -106,11 +113,16 @@ def echo_weights(events: SequenceEvents, timeline: list[TimelineEvent], moments:
         repetition = start_of.get(position)
         if repetition is not None and repetition > 0:
             reuse = tracker.close(out, families[repetition - 1], _phase_at(events, timeline, bounds[repetition - 1][0]))
+            if steady_from is not None:
+                reuse = _last_repetition(out, families[repetition - 1], _phase_at(
+                    events, timeline, bounds[repetition - 1][0])) if repetition == steady_from else None
             if reuse is not None and all(same_family(f, families[repetition - 1]) for f in families[repetition:]):
                 weights_ref, phase_ref = reuse
                 for s, e in bounds[repetition:]:
                     rotation = np.exp(1j * (_phase_at(events, timeline, s) - phase_ref))
                     out.extend((w * rotation, tau) for w, tau in weights_ref)
+                if on_steady is not None:
+                    on_steady(repetition)
                 return out
         t_event, kind, index = timeline[position]
         m_now = moments[position]
@@ -134,6 +146,12 @@ def _phase_at(events: SequenceEvents, timeline: list[TimelineEvent], position: i
     """RF phase of the event at ``position`` (0 for an ADC)."""
     _, kind, index = timeline[position]
     return events.rf[index].phase_rad if kind == 0 else 0.0
+
+
+def _last_repetition(out: list, family: tuple, phase: float) -> tuple[list, float]:
+    """The echoes of the repetition that just ended and its excitation phase."""
+    n_adc = _adc_count(family)
+    return (out[len(out) - n_adc:] if n_adc else []), phase
 
 
 class _SteadyState:

@@ -62,6 +62,7 @@ _GRAPH_DK_PER_M = 0.05  # merge grid of the phase graph's dephasing moments
 # within about 5 % of itself (0.2-0.4 % of the echo) at a small part of a full graph's cost.
 _NODE_GRAPH_PRUNE = 1e-3
 _NODE_GRAPH_STATES = 500
+_NODE_GRAPH_FOLLOWS = True  # the coarse graph stops where the full one reached its steady state
 _PARALLEL_MIN_SAMPLES = 200_000  # samples x channels below which a run stays in one process
 
 
@@ -271,24 +272,40 @@ class SequenceRun:
         physics = self._physics()
         plan = self.plans[g_index]
 
-        def run(pd, t1, t2, offset, b1, t2p, prune=_GRAPH_PRUNE, states=20000):
+        def run(pd, t1, t2, offset, b1, t2p, prune=_GRAPH_PRUNE, states=20000, **steady):
             return echo_weights(self.events, plan.timeline, plan.moments,
                                 lambda: PhaseGraph(pd, t1, t2, offset, b1, dk_per_m=_GRAPH_DK_PER_M, prune=prune,
-                                                   max_states=states), t2p)
+                                                   max_states=states), t2p, **steady)
 
         if physics.relaxation_nodes == 1:
             return run(physics.pd, physics.t1, physics.t2, physics.offset, physics.b1, physics.t2p)
         low, high = slice(0, None, 2), slice(1, None, 2)  # the two nodes of each tissue x B1 class
+        steady: list[int] = []
         middle = run(physics.pd[low], 0.5 * (physics.t1[low] + physics.t1[high]),
                      0.5 * (physics.t2[low] + physics.t2[high]), physics.offset[low], physics.b1[low],
-                     physics.t2p[low])
+                     physics.t2p[low], on_steady=steady.append)
+        # the coarse graph's pruning noise keeps it from converging by itself: it stops where
+        # the full graph reached its steady state (so its echoes repeat from the same point)
+        follow = {"steady_from": steady[0]} if steady and _NODE_GRAPH_FOLLOWS else {}
         nodes = run(physics.pd, physics.t1, physics.t2, physics.offset, physics.b1, physics.t2p,
-                    prune=_NODE_GRAPH_PRUNE, states=_NODE_GRAPH_STATES)
-        out = []
-        for (w_mid, tau), (w_nodes, _) in zip(middle, nodes):
-            half = 0.5 * (w_nodes[high] - w_nodes[low])
-            out.append((np.stack([w_mid - half, w_mid + half], axis=1).reshape(-1), tau))
-        return out
+                    prune=_NODE_GRAPH_PRUNE, states=_NODE_GRAPH_STATES, **follow)
+        if not middle:
+            return []
+        w_mid = np.array([w for w, _ in middle])
+        taus = [tau for _, tau in middle]
+        w_nodes = np.array([w for w, _ in nodes])
+        half = 0.5 * (w_nodes[:, high] - w_nodes[:, low])
+        # echoes that repeat one another up to a phase in the full graph (a converged train)
+        # keep doing so: the coarse graph's differences there are its pruning noise, and
+        # repeated echoes are what the synthesis factorises once (lowrank.distinct_rows)
+        # (the latest of each set, where the coarse graph has settled most)
+        _, inverse, phase = distinct_rows(w_mid, np.round(np.array(taus) * 1e10))
+        latest = np.zeros(inverse.max() + 1, dtype=np.int64)
+        np.maximum.at(latest, inverse, np.arange(len(inverse)))
+        source = latest[inverse]
+        half = (phase / phase[source])[:, None] * half[source]
+        both = np.stack([w_mid - half, w_mid + half], axis=2).reshape(len(taus), -1)
+        return [(w, tau) for w, tau in zip(both, taus)]
 
     def _processes(self) -> int:
         """Worker processes for this run's groups, at most one per group: ``workers`` when
@@ -480,13 +497,21 @@ def _group_samples(events: SequenceEvents, plan: GroupPlan, echoes: list, rotati
                                          np.round(dwells * 1e12), np.round((plan.echo_ref_s - starts) * 1e10))
     row_start = np.concatenate([[0], np.cumsum(counts[rows])])
     taus, weights = [], []
+    # the decay along the readout depends on the sampling relative to the echo and on the
+    # echo's dephasing time only: the echoes of a train share it
+    decays: dict[tuple, np.ndarray] = {}
     for r in rows:
         dt = adcs[r].sample_times() - plan.echo_ref_s[r]
         taus.append(tau_ref[r] + dt)
-        weights.append(echo_weights_[r][None, :] * np.exp(
-            -dt[:, None] / t2[None, :]
-            - (np.abs(tau_ref[r] + dt)[:, None] - np.abs(tau_ref[r])) / t2p[None, :]
-            - 2j * np.pi * offset[None, :] * dt[:, None]))
+        key = (round(tau_ref[r] * 1e10), int(counts[r]), round(dwells[r] * 1e12),
+               round((plan.echo_ref_s[r] - starts[r]) * 1e10))
+        decay = decays.get(key)
+        if decay is None:
+            decay = decays[key] = np.exp(
+                -dt[:, None] / t2[None, :]
+                - (np.abs(tau_ref[r] + dt)[:, None] - np.abs(tau_ref[r])) / t2p[None, :]
+                - 2j * np.pi * offset[None, :] * dt[:, None])
+        weights.append(echo_weights_[r][None, :] * decay)
     owner = np.repeat(np.arange(len(adcs)), counts)
     within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     return GroupSamples(np.concatenate(plan.k_per_adc), np.concatenate(taus), np.vstack(weights),

@@ -27,7 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from vetmri.errors import OperationFailedError
-from vetmri.simulation.lowrank import DEFAULT_TOLERANCE, compress_weights, distinct_rows, offresonance_factors
+from vetmri.simulation.lowrank import (
+    DEFAULT_TOLERANCE,
+    compress_products,
+    compress_weights,
+    distinct_rows,
+    offresonance_factors,
+)
 from vetmri.simulation.phantom import Phantom
 from vetmri.simulation.rasterise import tissue_labels
 
@@ -394,6 +400,18 @@ def _fold(images: np.ndarray, grid: SynthesisGrid) -> np.ndarray:
     return images
 
 
+def _combine_real(matrix: np.ndarray, images: np.ndarray) -> np.ndarray:
+    """``matrix @ images`` for a complex ``matrix`` (K, C) and real ``images`` (C, N), in
+    single precision: one real product of the stacked real and imaginary parts (numpy
+    would first copy the images to complex)."""
+    k = matrix.shape[0]
+    stacked = np.concatenate([matrix.real, matrix.imag]).astype(np.float32)  # (2K, C)
+    both = stacked @ images.astype(np.float32, copy=False)  # (2K, N)
+    out = np.empty((k, images.shape[1]), dtype=np.complex64)
+    out.real, out.imag = both[:k], both[k:]
+    return out
+
+
 def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: int,
                    tolerance: float = DEFAULT_TOLERANCE, workers: int = 2) -> np.ndarray:
     """The samples of one group from its grid:
@@ -420,31 +438,37 @@ def transform_grid(grid: SynthesisGrid, samples: GroupSamples, *, readout_axis: 
         return out.astype(np.complex64)
     grid = _foldable(grid, k)
     spatial = grid.class_images.shape[1:]
-    images = grid.class_images[present].reshape(len(present), -1).astype(float)
+    images = grid.class_images[present].reshape(len(present), -1)
     support = np.any(images > 0, axis=0)
+    images = images[:, support]
     # the factorisations run on the distinct samples only (the others repeat them up to a phase)
     samples = samples.distinct()
     inverse, phase = samples.inverse, samples.phase
     u, v = compress_weights(samples.weights[:, present], tolerance)
     if u.shape[1] == 0:
         return out.astype(np.complex64)
-    n_points = images.shape[1]
+    n_points = support.size
     n_distinct = len(samples.tau_s)
-    sample_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support],
-                                                           samples.tau_s, tolerance)
+    # the dephasing factors per distinct dephasing time (the echoes of a train share them)
+    _, first_tau, tau_of_sample = np.unique(np.round(np.asarray(samples.tau_s) * 1e10), return_index=True,
+                                            return_inverse=True)
+    tau_factors, support_factors = offresonance_factors(grid.offresonance_hz.reshape(-1)[support],
+                                                        samples.tau_s[first_tau], tolerance)
     # one joint factorisation of the per-sample coefficients u_q(s) a_r(tau_s) of the
     # images c_q(x) b_r(x): these products are strongly redundant (both sides are smooth
     # functions of the sample time), so a few combined images serve every (q, r)
-    terms = ((v.conj().T @ images[:, support])[:, None, :] * support_factors[None, :, :]).reshape(-1, int(support.sum()))
-    norms = np.linalg.norm(terms, axis=1)
+    c = _combine_real(v.conj().T, images)  # (Q, N) complex64: the class combinations
+    b = support_factors.astype(np.complex64)  # (R, N)
+    # |c_q b_r| without forming the products: sum_x |c_q|^2 |b_r|^2
+    norms = np.sqrt(np.maximum((np.abs(c.astype(complex)) ** 2) @ (np.abs(b.astype(complex)) ** 2).T, 0.0)).reshape(-1)
     used = norms > 0
-    coefficients = (u[:, :, None] * sample_factors[:, None, :]).reshape(n_distinct, -1)[:, used] * norms[used][None, :]
-    joint_u, joint_v = compress_weights(coefficients, tolerance)  # (D, P), (QR, P)
+    joint_u, joint_v = compress_products(u, tau_factors, tau_of_sample.ravel(), norms, tolerance)  # (D, P), (QR, P)
     if joint_u.shape[1] == 0:
         return out.astype(np.complex64)
+    terms = (c[:, None, :] * b[None, :, :]).reshape(-1, c.shape[1])  # (QR, N)
     combined = np.zeros((joint_v.shape[1], n_points), dtype=np.complex64)
     mixing = (joint_v.conj().T / norms[used][None, :]).astype(np.complex64)  # (P, QR used)
-    combined[:, support] = mixing @ (terms[used] if not used.all() else terms).astype(np.complex64)  # (P, N)
+    combined[:, support] = mixing @ (terms[used] if not used.all() else terms)  # (P, N)
     base = (grid.sensitivity.reshape(n_channels, -1) * grid.modulation.reshape(1, -1)).astype(np.complex64)  # (J, N)
     joint_u = np.ascontiguousarray(joint_u.T, dtype=np.complex64)  # (P, D)
 
