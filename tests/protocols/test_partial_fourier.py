@@ -64,6 +64,7 @@ def test_a_partial_fourier_fraction_out_of_range_is_refused_in_one_sentence(text
 def test_the_fill_of_the_skipped_lines_costs_snr_beyond_the_lines_square_root():
     assert partial_fourier_gain(1.0) == 1.0
     assert 1.0 > partial_fourier_gain(0.875) > partial_fourier_gain(0.75) > partial_fourier_gain(0.625) > 0.5
+    assert partial_fourier_gain(0.75, "gre") < partial_fourier_gain(0.75, "se")  # T2* phase: a poorer fill
     full, pf = _planned("cat", 4, 5, 0.75, averages=1)
     lines = math.sqrt(len(pf.encoding.lines) / pf.parameters.encoded_rows)
     assert pf.quality.snr_effective == pytest.approx(full.quality.snr_effective * lines * partial_fourier_gain(0.75))

@@ -51,14 +51,18 @@ SSIM_B = 1.0
 #: G: NLM (h = 0.45 sigma) 0.942, 0.948 and 0.926 measured at SNR 15-20 (G = 1.5-2.9).
 #: TV and CS keep the SSIM they were calibrated to before (G 1.8, 1.6 at A = 4).
 _GAIN = {"": 1.0, "nlm": 2.2, "tv": 1.08, "cs": 0.96, "cs+nlm": 1.44}
-#: Partial Fourier (POCS fill, then the series' denoiser): (acquired fraction, gain on the
-#: effective SNR beyond the sqrt(fraction) of the lines). Measured on the cat's textured
-#: brain, T1 SE (1 average, 67 Hz/px) and T2* GRE (2 averages, 42 Hz/px), both with NLM:
-#: SSIM 0.924 / 0.901 / 0.885 / 0.862 and 0.911 / 0.888 / 0.867 / 0.826 at 1, 7/8, 3/4 and
-#: 5/8 of the lines, i.e. effective SNR x 0.75 / 0.63 / 0.51 and 0.77 / 0.64 / 0.46: the
-#: fill's error (the image's phase is not as smooth as the centre shows it) costs 0.80-0.83,
-#: 0.73 and 0.59-0.65 on top of the lines' square root. Linear in between.
-_PARTIAL_FOURIER_GAIN = ((0.625, 0.62), (0.75, 0.73), (0.875, 0.82), (1.0, 1.0))
+#: Partial Fourier (POCS fill, then the series' denoiser): per sequence, (acquired
+#: fraction, gain on the effective SNR beyond the sqrt(fraction) of the lines), linear in
+#: between. Measured with ``benchmarks/partial_fourier.py`` (cat's textured brain, NLM):
+#: T1 SE (1 average, 67 Hz/px) SSIM 0.934 / 0.914 / 0.899 / 0.878 at 1, 7/8, 3/4 and 5/8 of
+#: the lines, effective SNR x 0.75 / 0.63 / 0.51; T2* GRE (2 averages, 42 Hz/px) 0.942 /
+#: 0.916 / 0.895 / 0.850, x 0.67 / 0.52 / 0.35 (its T2* phase is less smooth than the
+#: centre shows it). An echo train is not offered partial Fourier by the quick variant
+#: (its T2 decay makes k-space uneven along the phase encoding); it takes the SE's gains.
+_PARTIAL_FOURIER_GAIN = {
+    "gre": ((0.625, 0.44), (0.75, 0.60), (0.875, 0.72), (1.0, 1.0)),
+    "se": ((0.625, 0.645), (0.75, 0.73), (0.875, 0.80), (1.0, 1.0)),
+}
 #: K = K_INF x d^4 / (d^4 + D^4): (K_INF, D in metres) per reconstruction.
 #: Measured CNR over ``pv x contrast x SNR`` of the metastases and the spine's muscle
 #: lesion (1.4-6.8 mm): inverse FFT 0.79-1.15 (mean 0.93; the model has no coil map:
@@ -128,10 +132,10 @@ def partial_volume(diameter_m: float, pixel_m: tuple[float, float], slice_m: flo
     return float(np.mean(values)) if values else 0.0
 
 
-def partial_fourier_gain(fraction: float) -> float:
+def partial_fourier_gain(fraction: float, sequence: str = "se") -> float:
     """What filling the skipped lines of a partial-Fourier scan acquiring ``fraction`` of
     them does to its effective SNR, beyond the square root of the lines (1 at 1)."""
-    points = _PARTIAL_FOURIER_GAIN
+    points = _PARTIAL_FOURIER_GAIN["gre" if sequence in ("gre", "localizer") else "se"]
     if fraction >= 1.0:
         return 1.0
     fraction = max(fraction, points[0][0])
@@ -165,7 +169,7 @@ def predict_lesion_cnr(plan: Any, tissues: dict[str, Relaxation], *, diameter_m:
     c = abs(other - around) / main if main > 0 else 0.0
     pixel = (p.fov_m[0] / p.matrix[0], p.fov_m[1] / p.matrix[1])
     pv = partial_volume(diameter_m, pixel, p.slice_m) if partial_volume_share is None else partial_volume_share
-    pf = partial_fourier_gain(getattr(p, "partial_fourier", 1.0))
+    pf = partial_fourier_gain(p.partial_fourier, p.sequence)
     return cnr_factor(recon, diameter_m) * pv * c * pf * plan.predicted_snr
 
 
@@ -175,7 +179,7 @@ def predict_quality(plan: Any, tissues: dict[str, Relaxation], *, diameter_m: fl
     ``parameters.reconstruction`` (an undersampled series without one: compressed sensing)."""
     p = plan.parameters
     recon = p.reconstruction or ("cs" if p.acceleration > 1 else "")
-    effective = reconstruction_gain(recon) * partial_fourier_gain(p.partial_fourier) * plan.predicted_snr
+    effective = reconstruction_gain(recon) * partial_fourier_gain(p.partial_fourier, p.sequence) * plan.predicted_snr
     ssim = 1.0 / (1.0 + (SSIM_A / max(effective, 1e-9)) ** SSIM_B)
     cnr = predict_lesion_cnr(plan, tissues, diameter_m=diameter_m, lesion=lesion)
     return QualityPrediction(ssim=ssim, lesion_cnr=cnr, snr_effective=effective, lesion_diameter_m=diameter_m)
