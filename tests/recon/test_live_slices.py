@@ -52,3 +52,21 @@ def test_an_undersampled_series_is_shown_zero_filled_and_finished_with_compresse
     assert len(shown) == 2
     final, _ = live.finish()
     assert final.method == "cs"
+
+
+def test_a_partial_fourier_series_is_shown_filled_and_assembled_from_its_live_slices():
+    header, batches = _series(("matrix=48,48", "slices=2", "averages=1", "partial_fourier=0.875"))
+    assert header.sampling_pattern == "partial Fourier 0.875"
+    live = LiveSlices(header, "02_t2")
+    shown = [s for batch in batches for s in live.add(batch)]
+    assert len(shown) == 2
+    final, missing = live.finish()
+    assert missing == [] and "partial Fourier (POCS)" in final.steps
+    acquisitions = [a for b in batches for a in b]
+    batch = reconstruct_raw(RawSeries("02_t2", header, sort_acquisitions([a for a in acquisitions if not a.is_noise]),
+                                      tuple(a for a in acquisitions if a.is_noise)))
+    assert final.volumes[0].magnitude.shape == batch.volumes[0].magnitude.shape == (2, 48, 48)
+    scale = float(batch.volumes[0].magnitude.max())
+    assert np.max(np.abs(final.volumes[0].magnitude - batch.volumes[0].magnitude)) < 1e-4 * scale
+    for s in shown:
+        assert np.allclose(s.image, batch.volumes[0].magnitude[s.slice_index], atol=1e-4 * scale)

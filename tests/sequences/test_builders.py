@@ -154,3 +154,32 @@ def test_every_series_of_every_plan_builds_and_passes_its_checks(species, tmp_pa
                     write_sequence(series, PROFILE, path)
                     result = check_sequence_file(path, PROFILE)
                     assert result.ok, (species, weight, region, series.parameters.name, result.timing_errors[:3])
+
+
+@pytest.mark.parametrize("index", [2, 4, 5])  # the cat brain's T2 TSE, T2* GRE and T1 SE
+def test_a_partial_fourier_series_plays_only_its_planned_lines_at_its_te(index, tmp_path: Path):
+    import pypulseq as pp
+
+    overrides = SMALL + [parse_override("partial_fourier=0.75", index)]
+    series = plan_exam("cat", 3, "brain", overrides=overrides).series[index]
+    p = series.parameters
+    rows = p.encoded_rows
+    path = tmp_path / "pf.seq"
+    written = write_sequence(series, PROFILE, path)
+    assert written.ok, written
+    reread = check_sequence_file(path, PROFILE)
+    assert reread.timing_errors == () and reread.violations == ()
+    assert reread.duration_s == pytest.approx(series.scan_time_s, abs=1e-6)  # the planned time
+    seq = pp.Sequence()
+    seq.read(str(path))
+    labels = seq.evaluate_labels(evolution="adc")
+    assert len(labels["LIN"]) == p.slices * p.averages * len(series.encoding.lines)
+    assert set(labels["LIN"].tolist()) == set(series.encoding.lines)
+    assert len(series.encoding.lines) == round(0.75 * rows)
+    assert rows // 2 in series.encoding.lines  # the centre, at TE
+    skipped = set(range(rows)) - set(series.encoding.lines)
+    assert skipped and (max(skipped) < rows // 2 or min(skipped) > rows // 2)  # one side only
+    if series.echo_spacing_s is not None:
+        centre_echoes = {int(s) for lin, s in zip(labels["LIN"].tolist(), labels["SEG"].tolist()) if lin == rows // 2}
+        assert centre_echoes == {series.encoding.centre_echo - 1}
+        assert p.te_s == pytest.approx(series.encoding.centre_echo * series.echo_spacing_s, rel=1e-3)

@@ -26,10 +26,11 @@ def slices_in_series(plan: SeriesPlan) -> int:
     return p.slices * (_LOCALIZER_PLANES if p.sequence == "localizer" else 1)
 
 
-def _sampling(acceleration: float) -> str:
-    if acceleration <= 1.0:
-        return "fully sampled"
-    return f"variable density R={acceleration:g}"
+def _sampling(acceleration: float, partial_fourier: float = 1.0) -> str:
+    pattern = "fully sampled" if acceleration <= 1.0 else f"variable density R={acceleration:g}"
+    if partial_fourier < 1.0:
+        pattern = ("" if acceleration <= 1.0 else pattern + ", ") + f"partial Fourier {partial_fourier:.4g}"
+    return pattern
 
 
 def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, species: str,
@@ -81,7 +82,7 @@ def series_header(plan: SeriesPlan, profile: ScannerProfile, *, index: int, spec
         echo_train_length=p.echo_train_length,
         bandwidth_per_pixel_hz=p.bandwidth_hz_per_px,
         acceleration_factor=(accel, 1),
-        sampling_pattern=_sampling(p.acceleration),
+        sampling_pattern=_sampling(p.acceleration, p.partial_fourier),
         slice_thickness_m=p.slice_m,
         slice_spacing_m=p.slice_m + p.slice_gap_m if not three_d else p.slice_m,
         coil_name=coil.name,

@@ -98,13 +98,14 @@ def _same_as(chosen, index: int) -> list:
     return [parse_override(f"{key}={value}", index) for key, value in (
         ("averages", chosen.averages), ("acceleration", f"{chosen.acceleration:g}"),
         ("bandwidth_hz_per_px", f"{chosen.bandwidth_hz_per_px:.6g}"), ("te_ms", f"{chosen.te_s * 1e3:.6g}"),
-        ("phase_oversampling", f"{chosen.phase_oversampling:.6g}"))]
+        ("phase_oversampling", f"{chosen.phase_oversampling:.6g}"),
+        *((("partial_fourier", f"{chosen.partial_fourier:.6g}"),) if chosen.partial_fourier < 1 else ()))]
 
 
 def _check_same(simulated, chosen) -> None:
     """The one-slice series simulated has the chosen series' timing and resolution."""
     for key in ("averages", "acceleration", "bandwidth_hz_per_px", "te_s", "tr_s", "matrix", "fov_m", "slice_m",
-                "echo_train_length", "phase_oversampling"):
+                "echo_train_length", "phase_oversampling", "partial_fourier"):
         a, b = getattr(simulated, key), getattr(chosen, key)
         if not np.allclose(a, b, rtol=2e-3):
             raise ValueError(f"the simulated series' {key} is {a}, the planned {b}")

@@ -9,6 +9,8 @@ convention: ``ky = (index - N // 2) / FOV``).
 - 3D: :func:`poisson_disc_mask` draws ky-kz points with a variable-density Poisson-disc
   (minimum-distance) pattern around a fully sampled centre (the pattern of Lustig's
   compressed-sensing and of BART's ``poisson`` tool).
+- Partial Fourier: :func:`partial_fourier_lines` keeps a fraction of the lines, the centre
+  and one whole side of k-space (the reconstruction fills the other side).
 - Turbo spin echo: :func:`echo_train_order` splits the lines into echo trains with the
   centre of k-space at a chosen echo (``linear``: the middle one; ``centric``: the first).
 """
@@ -24,6 +26,7 @@ from typing import Literal
 __all__ = [
     "EchoTrainOrder",
     "echo_train_order",
+    "partial_fourier_lines",
     "poisson_disc_mask",
     "slice_order",
     "variable_density_lines",
@@ -58,6 +61,28 @@ def variable_density_lines(n: int, acceleration: float, seed: int) -> tuple[int,
         chosen.add(candidates.pop(pick))
         weights.pop(pick)
     return tuple(sorted(chosen))
+
+
+#: Smallest acquired fraction of the lines of a partial-Fourier scan (5/8: the reconstruction
+#: needs a symmetric centre of a quarter of k-space to estimate the phase from).
+PARTIAL_FOURIER_LOWEST = 0.625
+
+
+def partial_fourier_lines(lines: tuple[int, ...], n: int, fraction: float,
+                          side: Literal["low", "high"] = "low") -> tuple[int, ...]:
+    """The ``lines`` (of ``n``) that a partial-Fourier scan acquiring ``fraction`` of k-space keeps.
+
+    ``round(fraction x n)`` consecutive lines are kept, the centre (``n // 2``) and the whole
+    other side included; ``side`` is the side skipped (``low``: the lines from index 0).
+    The two sides are mirror images about the centre (lines ``n - kept .. n - 1`` or
+    ``1 .. kept``): line 0, k = -n/2 / FOV, has no mirror line and is not kept.
+    """
+    if fraction >= 1.0:
+        return lines
+    kept = min(n - 1, max(n // 2 + 1, round(fraction * n)))
+    if side == "low":
+        return tuple(k for k in lines if k >= n - kept)
+    return tuple(k for k in lines if 1 <= k <= kept)
 
 
 @functools.lru_cache(maxsize=64)

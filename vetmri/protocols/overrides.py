@@ -34,6 +34,7 @@ SETTABLE_KEYS: dict[str, tuple[Any, ...]] = {
     "averages": ("integer", 1, 256),
     "bandwidth_hz_per_px": ("number", 5, 5_000),
     "acceleration": ("number", 1, 8),
+    "partial_fourier": ("number", 0.625, 1),
     "phase_oversampling": ("number", 0, 1),
     "slab_oversampling": ("number", 0, 1),
     "sampling_seed": ("integer", 0, 2**31 - 1),
@@ -51,6 +52,7 @@ _ONLY = {
     "echo_train_length": ("tse", "ir_tse"),
     "ordering": ("tse", "ir_tse"),
     "slab_oversampling": ("gre3d",),
+    "partial_fourier": ("se", "tse", "ir_tse", "gre"),
 }
 
 

@@ -85,6 +85,11 @@ class SeriesParameters:
         (non-local-means denoising), ``"tv"`` (total-variation denoising), ``"cs"`` or
         ``"cs+nlm"``. The quick variant sets it;
         the raw header records it, so a plain ``vetmri recon`` applies it.
+    partial_fourier : float
+        2D: the acquired fraction of the phase-encoding lines (1 = all; from
+        :data:`~vetmri.protocols.encoding.PARTIAL_FOURIER_LOWEST` up): the lines of one side
+        of k-space beyond that fraction are skipped, the centre and the other side kept; the
+        reconstruction fills them (POCS). Scan time and SNR follow the lines acquired.
     slab_oversampling : float
         3D: extra partitions as a fraction of ``slices`` at the same partition thickness,
         so the excited slab's profile, which reaches beyond its nominal thickness, does not
@@ -119,6 +124,7 @@ class SeriesParameters:
     phase_oversampling: float = 0.0
     reconstruction: str = ""
     slab_oversampling: float = 0.0
+    partial_fourier: float = 1.0
 
     @property
     def encoded_partitions(self) -> int:
@@ -240,6 +246,7 @@ class SeriesPlan:
             "averages": p.averages,
             "bandwidth_hz_per_px": round(p.bandwidth_hz_per_px, 2),
             "acceleration": p.acceleration,
+            "partial_fourier": round(p.partial_fourier, 4),
             "scan_time_s": round(self.scan_time_s, 1),
             "predicted_snr": round(self.predicted_snr, 2),
             "min_te_ms": ms(self.min_te_s),

@@ -30,8 +30,9 @@ from vetmri.protocols.quality import predict_quality
 from vetmri.protocols.series_planner import with_averages
 from vetmri.protocols.snr import Relaxation
 
-__all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "QUICK_TIME_FRACTION", "SERIES_TIME_FRACTION", "VARIANTS", "check_variant",
-           "keeps_timing", "lowest_bandwidth", "quick_exam", "quality_score", "series_candidates"]
+__all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "PARTIAL_FOURIER_FRACTIONS", "PARTIAL_FOURIER_SEQUENCES", "QUICK_TIME_FRACTION", "SERIES_TIME_FRACTION",
+           "VARIANTS", "check_variant", "keeps_timing", "lowest_bandwidth", "quick_exam", "quality_score", "same_contrast",
+           "series_candidates"]
 
 VARIANTS = ("standard", "quick")
 #: Largest scan time of the quick exam over the standard one.
@@ -40,6 +41,14 @@ QUICK_TIME_FRACTION = 0.5
 SERIES_TIME_FRACTION = 1.0
 #: (acceleration, reconstruction) of the quick candidates.
 _CANDIDATES = ((1.0, "nlm"), (1.0, "tv"), (2.0, "cs"), (2.5, "cs"), (3.0, "cs"))
+#: Acquired fractions of the phase-encoding lines of the fully sampled candidates
+#: (partial Fourier; 1 = all lines): a non-integer share of the time of an average.
+PARTIAL_FOURIER_FRACTIONS = (1.0, 0.875, 0.75, 0.625)
+#: Sequences offered partial Fourier: one line per excitation. An echo train's T2 decay
+#: weights k-space unevenly along the phase encoding (early echoes on one side, late ones on
+#: the other), which the conjugate-symmetric fill cannot restore: on the simulator a 7/8 T2
+#: TSE came out worse with POCS than zero-filled (docs/protocols.md).
+PARTIAL_FOURIER_SEQUENCES = ("se", "gre")
 #: Lowest receiver bandwidth of a quick candidate over the standard series' own: a readout
 #: at most twice as long, so that T2* decay along it (and fat's shift) stay small.
 LOWEST_BANDWIDTH_FRACTION = 0.5
@@ -83,6 +92,15 @@ def keeps_timing(candidate: SeriesPlan, reference: SeriesPlan, fat_shift_hz: flo
             and abs(fat_shift_hz) <= c.bandwidth_hz_per_px)
 
 
+def same_contrast(candidate: SeriesPlan, reference: SeriesPlan) -> bool:
+    """Whether a candidate keeps the reference's TE, TR and TI (within 0.1 %): the contrast
+    (a partial-Fourier echo train may move the centre to another echo, at another echo
+    spacing, but not to another TE)."""
+    c, r = candidate.parameters, reference.parameters
+    return all((a is None) == (b is None) and (a is None or abs(a - b) <= 1e-3 * abs(b))
+               for a, b in ((c.te_s, r.te_s), (c.tr_s, r.tr_s), (c.ti_s, r.ti_s)))
+
+
 def lowest_bandwidth(planned: SeriesPlan, replan: Callable[[SeriesParameters], SeriesPlan],
                      fat_shift_hz: float, *, tolerance: float = 0.01) -> SeriesPlan | None:
     """The series at the lowest receiver bandwidth, down to :data:`LOWEST_BANDWIDTH_FRACTION`
@@ -123,11 +141,14 @@ def series_candidates(standard: SeriesPlan, replan: Callable[[SeriesParameters],
     limit = time_fraction * (standard.scan_time_s - standard.dummy_time_s) + standard.dummy_time_s
     limit = limit - 1e-6 if time_fraction >= 1 else limit + 1e-6
     found: list[SeriesPlan] = []
-    for acceleration, recon in _CANDIDATES:
+    recipes = [(a, r, f) for a, r in _CANDIDATES
+               for f in (PARTIAL_FOURIER_FRACTIONS if a == 1 and p.sequence in PARTIAL_FOURIER_SEQUENCES else (1.0,))]
+    for acceleration, recon, fraction in recipes:
         if p.acceleration > 1 and acceleration == 1:
             continue  # an undersampled standard keeps at least its own undersampling
-        at_standard_bw = replan(replace(p, acceleration=max(acceleration, p.acceleration), reconstruction=recon))
-        if not at_standard_bw.feasible:
+        at_standard_bw = replan(replace(p, acceleration=max(acceleration, p.acceleration), reconstruction=recon,
+                                        partial_fourier=min(fraction, p.partial_fourier)))
+        if not at_standard_bw.feasible or (fraction < 1 and not same_contrast(at_standard_bw, standard)):
             continue
         found.extend(_with_each_average(at_standard_bw, p.averages, limit, tissues))
         lowest = lowest_bandwidth(at_standard_bw, replan, fat_shift_hz)
@@ -190,7 +211,8 @@ def quick_exam(standard: list[SeriesPlan], replanners: list[Callable[[SeriesPara
         if q is not s:
             note = Adjustment("variant", "standard", "quick",
                               f"{q.parameters.averages} average(s), R = {q.parameters.acceleration:g}, "
-                              f"{q.parameters.bandwidth_hz_per_px:.0f} Hz/px, "
+                              + (f"partial Fourier {q.parameters.partial_fourier:g}, " if q.parameters.partial_fourier < 1 else "")
+                              + f"{q.parameters.bandwidth_hz_per_px:.0f} Hz/px, "
                               f"reconstruction {q.parameters.reconstruction}",
                               time_s=q.scan_time_s - s.scan_time_s)
             q = replace(q, adjustments=q.adjustments + (note,))

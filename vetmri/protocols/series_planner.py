@@ -72,7 +72,7 @@ class _Notes:
         return True
 
 
-def _encoding(p: SeriesParameters, positions: tuple[float, ...]) -> Encoding:
+def _encoding(p: SeriesParameters, positions: tuple[float, ...], side: str = "low") -> Encoding:
     rows = p.encoded_rows
     if p.sequence == "gre3d":
         points = enc.poisson_disc_mask(rows, p.encoded_partitions, p.acceleration, p.sampling_seed)
@@ -80,10 +80,32 @@ def _encoding(p: SeriesParameters, positions: tuple[float, ...]) -> Encoding:
     lines = enc.variable_density_lines(rows, p.acceleration, p.sampling_seed)
     if p.sequence in ("tse", "ir_tse"):
         order = enc.echo_train_order(lines, rows, p.echo_train_length, p.ordering)  # type: ignore[arg-type]
+        if p.partial_fourier < 1.0:
+            lines = enc.partial_fourier_lines(lines, rows, p.partial_fourier, side)  # type: ignore[arg-type]
+            order = enc.echo_train_order(lines, rows, p.echo_train_length, p.ordering)  # type: ignore[arg-type]
         shots, centre = order.shots, order.centre_echo
     else:
+        lines = enc.partial_fourier_lines(lines, rows, p.partial_fourier)
         shots, centre = tuple((line,) for line in lines), 1
     return Encoding(lines, (), shots, centre, enc.slice_order(p.slices, p.slice_order), positions)  # type: ignore[arg-type]
+
+
+def _encoding_and_timing(p: SeriesParameters, r: Rasters) -> tuple[Encoding, SeriesTiming]:
+    """The encoding and its timing. An echo train with partial Fourier skips the side of
+    k-space that lets the requested TE stay the centre line's echo time, and of those the
+    side that keeps the centre at the echo nearest the fully sampled train's (so the echo
+    spacing changes least); the low side when both do as well."""
+    e = _encoding(p, _positions(p))
+    if p.sequence not in ("tse", "ir_tse") or p.partial_fourier >= 1.0:
+        return e, timing_for(p, e, r)
+    full = _encoding(replace(p, partial_fourier=1.0), _positions(p)).centre_echo
+    options = []
+    for rank, side in enumerate(("low", "high")):
+        e = _encoding(p, _positions(p), side)
+        timing = timing_for(p, e, r)
+        options.append((timing.min_te_us > _us(p.te_s) + 1, abs(e.centre_echo - full), rank, e, timing))
+    best = min(options, key=lambda o: o[:3])
+    return best[3], best[4]
 
 
 def _positions(p: SeriesParameters) -> tuple[float, ...]:
@@ -131,8 +153,7 @@ def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesCont
     if p.echo_train_length > p.encoded_rows:
         notes.violations.append(Violation("echo_train_length", f"an echo train of {p.echo_train_length} "
                                           f"is longer than the {p.encoded_rows} phase-encoding lines"))
-    e = _encoding(p, _positions(p))
-    timing = timing_for(p, e, r)
+    e, timing = _encoding_and_timing(p, r)
     if timing.excitation.rf.duration_us > MAX_RF_US:
         notes.violations.append(Violation("slice_mm", f"a {p.slice_m * 1e3:g} mm slice needs an RF pulse "
                                           f"longer than {MAX_RF_US / 1000:g} ms at this gradient; use thicker slices"))

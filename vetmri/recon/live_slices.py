@@ -132,8 +132,10 @@ class LiveSlices:
 
 
 def _undersampled(images: SeriesImages) -> bool:
+    # partial Fourier alone is filled slice by slice, as the whole series would be
+    pattern = images.header.sampling_pattern
     return any("compressed sensing" in step for step in images.steps) or \
-        images.header.acceleration_factor != (1, 1) or images.header.sampling_pattern != "fully sampled"
+        images.header.acceleration_factor != (1, 1) or pattern not in ("fully sampled",) and not pattern.startswith("partial Fourier")
 
 
 def assemble_slices(slices: list[SeriesImages], group: str) -> SeriesImages:
