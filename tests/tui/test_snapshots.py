@@ -45,8 +45,15 @@ async def _form(pilot, ids):
 
 
 async def _exam(pilot, ids):
+    from vetmri.tui.widgets.plan_table import PlanTable
+
     pilot.app.open_exam_setup(ids["bella"])
-    await settle(pilot)
+    # the plan arrives after the pet's record and the region: wait for its rows and focus
+    for _ in range(200):
+        await settle(pilot)
+        tables = pilot.app.screen.query(PlanTable)
+        if tables and tables.first().row_count and tables.first().has_focus:
+            break
     await pilot.press("down", "right", "right", "enter")
     await settle(pilot)
     await pilot.press(*"50")
