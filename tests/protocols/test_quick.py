@@ -22,8 +22,10 @@ def test_the_quick_exam_takes_at_most_half_the_standard_time(species, weight, re
         assert s.quality is not None and q.quality is not None  # both carry a prediction
         if q.parameters.sequence != "localizer":
             assert q.parameters.reconstruction in ("nlm", "tv", "cs")
+            assert q.scan_time_s <= s.scan_time_s + 1e-6
             assert (q.parameters.acceleration > 1 or q.parameters.averages < s.parameters.averages
-                    or q.parameters.partial_fourier < 1)
+                    or q.parameters.partial_fourier < 1
+                    or q.parameters.bandwidth_hz_per_px < s.parameters.bandwidth_hz_per_px)
     assert quick.to_dict()["variant"] == "quick"
     assert quick.to_dict()["series"][2]["quality"]["ssim"] > 0
 

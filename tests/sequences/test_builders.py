@@ -56,7 +56,7 @@ def test_at_min_te_the_sequence_passes_and_one_raster_step_shorter_it_is_refused
         make_sequence(shorter, PROFILE)
 
 
-@pytest.mark.parametrize("kind", ["se", "gre", "gre3d", "tse"])
+@pytest.mark.parametrize("kind", ["se", "gre", "gre3d", "tse", "ir_tse"])
 def test_at_min_tr_the_sequence_passes_and_one_raster_step_shorter_it_is_refused(kind):
     series = SERIES[kind]
     at_min = replace(series, parameters=replace(series.parameters, tr_s=series.min_tr_s))

@@ -3,7 +3,7 @@ bandwidth, with the reconstruction that recovers the quality, chosen by the pred
 
 For every series but the localizer, the candidates are each number of averages up to the
 standard's, fully sampled (reconstructed with non-local-means or total-variation
-denoising) or 2-3-fold undersampled (total-variation compressed sensing), each shorter
+denoising) or 2-3-fold undersampled (total-variation compressed sensing), none longer
 than the standard series, and each at the standard's receiver bandwidth and at the lowest
 one, down to :data:`LOWEST_BANDWIDTH_FRACTION` of it, that keeps the series' timing
 (:func:`keeps_timing`): a lower bandwidth samples each line longer (SNR grows as
@@ -37,7 +37,10 @@ __all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "PARTIAL_FOURIER_FRACTI
 VARIANTS = ("standard", "quick")
 #: Largest scan time of the quick exam over the standard one.
 QUICK_TIME_FRACTION = 0.5
-#: Largest scan time of a quick series over its standard one (strictly shorter).
+#: Largest scan time of a quick series over its standard one: never longer. A series may
+#: keep its time and spend it on a lower bandwidth and the denoiser (a FLAIR of one average
+#: has nothing to halve but its lines, which its lesions cannot spare), so that the exam's
+#: other series give up the time.
 SERIES_TIME_FRACTION = 1.0
 #: (acceleration, reconstruction) of the quick candidates.
 _CANDIDATES = ((1.0, "nlm"), (1.0, "tv"), (2.0, "cs"), (2.5, "cs"), (3.0, "cs"))
@@ -130,7 +133,7 @@ def series_candidates(standard: SeriesPlan, replan: Callable[[SeriesParameters],
                       tissues: dict[str, Relaxation], *, fat_shift_hz: float = 0.0,
                       time_fraction: float = QUICK_TIME_FRACTION) -> list[SeriesPlan]:
     """The quick candidates of one standard series within ``time_fraction`` of its scan
-    time (dummy repetitions aside; 1: strictly shorter), best :func:`quality_score` first;
+    time (dummy repetitions aside; 1: no longer), best :func:`quality_score` first;
     the localizer has only itself.
 
     ``fat_shift_hz``: the fat-water shift at the scanner's field (a lower bandwidth is
@@ -139,7 +142,7 @@ def series_candidates(standard: SeriesPlan, replan: Callable[[SeriesParameters],
     if p.sequence == "localizer":
         return [standard]
     limit = time_fraction * (standard.scan_time_s - standard.dummy_time_s) + standard.dummy_time_s
-    limit = limit - 1e-6 if time_fraction >= 1 else limit + 1e-6
+    limit = limit + 1e-6
     found: list[SeriesPlan] = []
     recipes = [(a, r, f) for a, r in _CANDIDATES
                for f in (PARTIAL_FOURIER_FRACTIONS if a == 1 and p.sequence in PARTIAL_FOURIER_SEQUENCES else (1.0,))]
@@ -171,7 +174,7 @@ def _with_each_average(planned: SeriesPlan, most: int, limit_s: float, tissues: 
 
 def quick_exam(standard: list[SeriesPlan], replanners: list[Callable[[SeriesParameters], SeriesPlan]],
                tissues: dict[str, Relaxation], *, fat_shift_hz: float = 0.0) -> list[SeriesPlan]:
-    """The quick series of an exam: one candidate per series (each shorter than its standard
+    """The quick series of an exam: one candidate per series (none longer than its standard
     series, :data:`SERIES_TIME_FRACTION`) such that the exam takes at most
     :data:`QUICK_TIME_FRACTION` of the standard one and the product of the series'
     :func:`quality_score`, each capped at 1, is the largest (no series banks quality

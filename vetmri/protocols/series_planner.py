@@ -201,11 +201,17 @@ def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesCont
         per_tr, concatenations = 1, 1
     elif p.slice_order == "sequential":
         per_tr, concatenations = 1, p.slices
+    elif timing.inversion is not None:
+        per_tr, concatenations = _interleaved_slices(timing, p.slices, tr_us, te_us, ti_us, r.step_us)
     else:
         fit = max(1, tr_us // period)
         concatenations = math.ceil(p.slices / fit)
         per_tr = math.ceil(p.slices / concatenations)
-    min_tr_us = per_tr * period
+    if timing.inversion is not None and per_tr > 1:
+        min_tr_us = timing.shortest_interleaved_tr_us(per_tr, max(te_us, timing.min_te_us),
+                                                      max(ti_us, timing.min_ti_us), r.step_us)
+    else:
+        min_tr_us = per_tr * period
 
     # Time per average and the SNR of one average.
     if three_d:
@@ -242,6 +248,20 @@ def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesCont
         predicted_snr=snr1 * math.sqrt(p.averages), gradients=gradients,
         violations=tuple(notes.violations), adjustments=tuple(notes.adjustments),
     )
+
+
+def _interleaved_slices(timing: SeriesTiming, slices: int, tr_us: int, te_us: int, ti_us: int,
+                        step_us: int) -> tuple[int, int]:
+    """(slices per TR, concatenations) of an inversion recovery whose slices interleave
+    their inversions (:meth:`~vetmri.protocols.timing.SeriesTiming.inversion_schedule`):
+    the fewest concatenations whose slices per TR have a schedule."""
+    te_us, ti_us = max(te_us, timing.min_te_us), max(ti_us, timing.min_ti_us)
+    busy = timing.inversion_block_us() + timing.train_block_us(te_us, ti_us)
+    for concatenations in range(max(1, math.ceil(slices / max(1, tr_us // busy))), slices + 1):
+        per_tr = math.ceil(slices / concatenations)
+        if timing.inversion_schedule(per_tr, tr_us, te_us, ti_us, step_us) is not None:
+            return per_tr, concatenations
+    return 1, slices  # one slice per TR: TR holds inversion, wait and train (checked above)
 
 
 def with_averages(plan: SeriesPlan, averages: int, adjustment: Adjustment | None = None) -> SeriesPlan:

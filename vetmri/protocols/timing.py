@@ -10,6 +10,13 @@ Echo times follow the Pulseq convention: TE runs from the centre of the excitati
 the middle of the readout plateau (for a turbo spin echo: to the echo that encodes the
 centre of k-space, ``centre_echo x echo spacing``); TI runs from the centre of the
 inversion pulse to the centre of the excitation pulse.
+
+An inversion recovery interleaves its slices (:class:`InversionSchedule`): the TR plays
+equal slots, each one slice's inversion followed, after a gap, by the excitation and echo
+train of the slice inverted a whole number of slots earlier, so that every slice is
+inverted exactly TI before its own excitation while the other slices' trains fill the wait,
+as clinical FLAIR and STIR do. Inverted and read in the same slot, it is the plain
+inversion, wait and train of each slice in turn.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from vetmri.protocols.events import (
     shortest_trapezoid,
 )
 
-__all__ = ["GradientBlock", "RfBlock", "SeriesTiming", "TimingInput", "design_timing"]
+__all__ = ["GradientBlock", "InversionSchedule", "RfBlock", "SeriesTiming", "TimingInput", "design_timing"]
 
 SequenceKind = Literal["localizer", "se", "tse", "gre", "ir_tse", "gre3d"]
 
@@ -236,6 +243,94 @@ class SeriesTiming:
             total += d["esp_first"] + self.echo_train_length * echo
             total += (self.echo_train_length - 1) * d["esp_after_echo"]
         return total + self.spoiler.duration_us
+
+
+    # -- interleaved inversion recovery ----------------------------------------------------
+
+    def inversion_block_us(self) -> int:
+        """Duration of the inversion pulse and its spoiler."""
+        assert self.inversion is not None and self.inversion_spoiler is not None
+        return self.inversion.duration_us + self.inversion_spoiler.duration_us
+
+    def train_block_us(self, te_us: int, ti_us: int) -> int:
+        """Duration of one slice's excitation, echo train and spoiler (no inversion)."""
+        period = self.slice_period_us(te_us, ti_us)
+        if self.inversion is None:
+            return period
+        return period - self.inversion_block_us() - self.delays_us(te_us, ti_us)["ti"]
+
+    def _interleaved_slots(self, slices_per_tr: int, te_us: int, ti_us: int,
+                           step_us: int) -> list[tuple[int, int]]:
+        """(slot_us, lead_slots) of every way ``slices_per_tr`` slices can interleave their
+        inversions at this TI, each with its shortest slot on the grid."""
+        busy = self.inversion_block_us() + self.train_block_us(te_us, ti_us)
+        span = self.delays_us(te_us, ti_us)["ti"]  # TI less the inversion-to-excitation events
+        if span < 0:
+            return []
+        ways = [(_up(busy + span, step_us), 0)]  # inversion, wait and train in one slot
+        for lead in range(1, span // busy + 1):
+            # lead slots of P hold the span, leaving a gap of at most P - busy in the next
+            slot = _up(max(busy, -(-(span + busy) // (lead + 1))), step_us)
+            if lead * slot <= span:
+                ways.append((slot, lead))
+        return ways
+
+    def inversion_schedule(self, slices_per_tr: int, tr_us: int, te_us: int, ti_us: int,
+                           step_us: int) -> InversionSchedule | None:
+        """The shortest interleaving of ``slices_per_tr`` slices' inversions in a TR, or None
+        when none fits the TR.
+
+        The TR plays ``slices_per_tr + lead_slots`` equal slots and then waits the rest:
+        slot k inverts slice k (while there is one) and, after the inversion spoiler and
+        ``gap_us``, reads slice ``k - lead_slots`` (once there is one), so every slice is
+        inverted exactly TI = ``lead_slots`` x slot + the inversion-to-excitation events +
+        gap before its excitation, and the other slices' trains fill the wait."""
+        if self.inversion is None or slices_per_tr < 1:
+            return None
+        busy = self.inversion_block_us() + self.train_block_us(te_us, ti_us)
+        span = self.delays_us(te_us, ti_us)["ti"]
+        ways = [(slot * (slices_per_tr + lead), slot, lead)
+                for slot, lead in self._interleaved_slots(slices_per_tr, te_us, ti_us, step_us)]
+        fitting = [w for w in ways if w[0] <= tr_us]
+        if not fitting:
+            return None
+        used, slot, lead = min(fitting)
+        gap = span - lead * slot
+        return InversionSchedule(slot_us=slot, lead_slots=lead, gap_us=gap,
+                                 fill_us=slot - busy - gap, tr_rest_us=tr_us - used)
+
+    def shortest_interleaved_tr_us(self, slices_per_tr: int, te_us: int, ti_us: int, step_us: int) -> int:
+        """The shortest TR (on the ``step_us`` grid) in which ``slices_per_tr`` slices
+        interleave their inversions at this TI (:meth:`inversion_schedule`)."""
+        return min(slot * (slices_per_tr + lead)
+                   for slot, lead in self._interleaved_slots(slices_per_tr, te_us, ti_us, step_us))
+
+
+@dataclass(frozen=True)
+class InversionSchedule:
+    """The slots of an interleaved inversion recovery in one TR (see
+    :meth:`SeriesTiming.inversion_schedule`).
+
+    Attributes
+    ----------
+    slot_us : int
+        One slot: an inversion, the gap, a train and the fill.
+    lead_slots : int
+        Slots from a slice's inversion to its excitation (0: in the same slot); the TR
+        plays ``slices_per_tr + lead_slots`` slots.
+    gap_us : int
+        Delay between the inversion spoiler and the excitation in each slot.
+    fill_us : int
+        Delay after the train's spoiler to the end of the slot.
+    tr_rest_us : int
+        What the slots leave of the TR, played at its end.
+    """
+
+    slot_us: int
+    lead_slots: int
+    gap_us: int
+    fill_us: int
+    tr_rest_us: int
 
 
 def _up(value: int, step: int) -> int:

@@ -16,7 +16,6 @@ slices of one TR; slices that do not fit one TR are played in further concatenat
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 from vetmri.errors import UserInputError
 from vetmri.protocols.events import rasters_of
@@ -50,7 +49,12 @@ def _check(plan: SeriesPlan, timing: SeriesTiming, step: int) -> tuple[int, int,
     if not timing.on_grid(te, ti):
         raise SequenceRefusedError(f"{p.name}: TE {te / 1e3:g} ms (or TI) is not on the "
                                    f"{timing.te_step_us} us grid of its delays.")
-    needed = plan.slices_per_tr * timing.slice_period_us(te, ti)
+    if timing.inversion is not None and plan.slices_per_tr > 1:
+        needed = timing.shortest_interleaved_tr_us(plan.slices_per_tr, te, ti, step)
+        if timing.inversion_schedule(plan.slices_per_tr, tr, te, ti, step) is None:
+            needed = max(needed, tr + step)
+    else:
+        needed = plan.slices_per_tr * timing.slice_period_us(te, ti)
     if tr < needed or tr % step:
         raise SequenceRefusedError(f"{p.name}: TR {tr / 1e3:g} ms is shorter than the {needed / 1e3:g} ms "
                                    f"its {plan.slices_per_tr} slice(s) per TR need, or off the {step} us grid.")
@@ -80,8 +84,16 @@ class _Kernel:
     def _partition_area(self, partition: int) -> float:
         return (partition - self.partitions // 2) / (self.gamma * self.thickness * self.partitions)
 
+    def invert(self, position_m: float) -> None:
+        """The inversion pulse of the slice at ``position_m`` and its spoiler."""
+        assert self.t.inversion is not None and self.t.inversion_spoiler is not None
+        self.w.rf_block(self.t.inversion, position_m, 0.0)
+        self.w.gradient_block(self.t.inversion_spoiler)
+
     def play(self, lines: tuple[int, ...], position_m: float, labels: dict[str, int], acquire: bool,
-             partition: int = 0) -> None:
+             partition: int = 0, invert: bool = True) -> None:
+        """One slice's events; ``invert=False`` leaves out an inversion recovery's inversion
+        and wait (played by the interleaved schedule instead)."""
         t, w, d = self.t, self.w, self.delays
         spin_echo = t.refocusing is not None
         if spin_echo:
@@ -89,10 +101,8 @@ class _Kernel:
         else:  # RF spoiling: quadratic phase
             self.spoil_count += 1
             exc_phase = adc_phase = math.radians(RF_SPOIL_DEG * self.spoil_count * (self.spoil_count + 1) / 2 % 360)
-        if t.inversion is not None:
-            assert t.inversion_spoiler is not None
-            w.rf_block(t.inversion, position_m, 0.0)
-            w.gradient_block(t.inversion_spoiler)
+        if t.inversion is not None and invert:
+            self.invert(position_m)
             w.delay(d["ti"])
         w.rf_block(t.excitation, position_m, exc_phase)
         prep = t.prephaser
@@ -139,22 +149,59 @@ def _groups(plan: SeriesPlan) -> list[tuple[int, ...]]:
     return [order[k::plan.concatenations] for k in range(plan.concatenations)]
 
 
+def _repetitions(plan: SeriesPlan) -> list[tuple[int, tuple[int, ...], bool]]:
+    """(average, shot, acquire) of every TR of one concatenation, dummies first."""
+    return [*((0, plan.encoding.shots[0], False) for _ in range(plan.dummy_repetitions)),
+            *((a, shot, True) for a in range(plan.parameters.averages) for shot in plan.encoding.shots)]
+
+
 def _two_d(w: BlockWriter, plan: SeriesPlan, timing: SeriesTiming, te: int, ti: int, tr: int,
-           extra_labels: dict[str, int]) -> None:
+           extra_labels: dict[str, int], step: int) -> None:
+    if timing.inversion is not None and plan.slices_per_tr > 1:
+        _interleaved_inversion(w, plan, timing, te, ti, tr, step)
+        return
     kernel = _Kernel(w, plan, timing, te, ti)
     period = timing.slice_period_us(te, ti)
     positions = plan.encoding.slice_positions_m
     for group in _groups(plan):
         fill = tr - len(group) * period
-        repetitions: Iterator[tuple[int, tuple[int, ...], bool]] = (
-            *((0, plan.encoding.shots[0], False) for _ in range(plan.dummy_repetitions)),
-            *((a, shot, True) for a in range(plan.parameters.averages) for shot in plan.encoding.shots),
-        )
-        for average, shot, acquire in repetitions:
+        for average, shot, acquire in _repetitions(plan):
             for s in group:
                 labels = {**extra_labels, "SLC": s, "AVG": average, "LIN": max(shot[0], 0)}
                 kernel.play(shot, positions[s], labels, acquire)
             w.delay(fill)
+
+
+def _interleaved_inversion(w: BlockWriter, plan: SeriesPlan, timing: SeriesTiming, te: int, ti: int,
+                           tr: int, step: int) -> None:
+    """An inversion recovery with its slices interleaved: slot k of every TR inverts slice k
+    of the concatenation (while there is one) and reads slice ``k - lead_slots`` (once there
+    is one); a concatenation with fewer slices than the others leaves those slots empty."""
+    schedule = timing.inversion_schedule(plan.slices_per_tr, tr, te, ti, step)
+    assert schedule is not None  # checked by _check
+    kernel = _Kernel(w, plan, timing, te, ti)
+    positions = plan.encoding.slice_positions_m
+    inversion_us = timing.inversion_block_us()
+    train_us = timing.train_block_us(te, ti)
+    n, lead = plan.slices_per_tr, schedule.lead_slots
+    for group in _groups(plan):
+        slices: list[int | None] = [*group, *([None] * (n - len(group)))]
+        for average, shot, acquire in _repetitions(plan):
+            for k in range(n + lead):
+                inverted = slices[k] if k < n else None
+                read = slices[k - lead] if k >= lead else None
+                if inverted is not None:
+                    kernel.invert(positions[inverted])
+                else:
+                    w.delay(inversion_us)
+                w.delay(schedule.gap_us)
+                if read is None:
+                    w.delay(train_us + schedule.fill_us)
+                    continue
+                labels = {"SLC": read, "AVG": average, "LIN": max(shot[0], 0)}
+                kernel.play(shot, positions[read], labels, acquire, invert=False)
+                w.delay(schedule.fill_us)
+            w.delay(schedule.tr_rest_us)
 
 
 def _three_d(w: BlockWriter, plan: SeriesPlan, timing: SeriesTiming, te: int, tr: int) -> None:
@@ -186,13 +233,13 @@ def make_sequence(plan: SeriesPlan, profile: ScannerProfile) -> object:
         for index, plane in enumerate(LOCALIZER_PLANES):
             (read, phase), slice_axis = PLANE_AXES[plane]
             w.channels = _channels(read, phase, slice_axis)
-            _two_d(w, plan, timing, te, ti, tr, {"SET": index})
+            _two_d(w, plan, timing, te, ti, tr, {"SET": index}, rasters.step_us)
     else:
         w = BlockWriter(profile, _channels(p.read_axis, p.phase_axis, p.slice_axis))
         if p.sequence == "gre3d":
             _three_d(w, plan, timing, te, tr)
         else:
-            _two_d(w, plan, timing, te, ti, tr, {})
+            _two_d(w, plan, timing, te, ti, tr, {}, rasters.step_us)
     seq = w.seq
     seq.set_definition("Name", p.name)
     # What the file encodes: the phase FOV and lines include any phase oversampling.
