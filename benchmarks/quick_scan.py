@@ -1,6 +1,7 @@
 """Standard against quick protocol on the realistic (textured) phantoms: scan time of the
-whole exam, and for its T2 TSE transverse series (central slice, where the phantoms put
-their small lesions) and the first series the quick variant acquires with partial Fourier, SSIM, NRMSE and the CNR of each lesion against the noise-free, fully
+whole exam, and for its T2 TSE transverse and FLAIR transverse series (central slice, where
+the phantoms put their small lesions) and the first series the quick variant acquires with
+partial Fourier, SSIM, NRMSE and the CNR of each lesion against the noise-free, fully
 sampled simulation of the same phantom, beside the quality model's prediction.
 
 Run: ``OMP_NUM_THREADS=1 python benchmarks/quick_scan.py``
@@ -18,7 +19,7 @@ from vetmri.acquisition.quality_run import measure_quality  # noqa: E402
 from vetmri.protocols.planner import plan_exam  # noqa: E402
 
 CASES = (("dog", 35.0, "brain"), ("cat", 4.0, "brain"), ("dog", 20.0, "thoracolumbar_spine"))
-SERIES = "T2 TSE transverse"
+SERIES = ("T2 TSE transverse", "FLAIR transverse")
 
 
 def main() -> int:
@@ -31,10 +32,11 @@ def main() -> int:
     start = time.perf_counter()
     for species, weight, region in CASES:
         plans = {v: plan_exam(species, weight, region, variant=v) for v in ("standard", "quick")}
-        index = [s.parameters.name for s in plans["standard"].series].index(SERIES)
+        names = [s.parameters.name for s in plans["standard"].series]
+        chosen = [names.index(n) for n in SERIES if n in names]
         # and the first series the quick variant acquires with partial Fourier
         partial = [i for i, s in enumerate(plans["quick"].series) if s.parameters.partial_fourier < 1][:1]
-        for i in [index] + partial:
+        for i in chosen + partial:
             for q in measure_quality(species, weight, region, i):
                 plan = plans[q.variant]
                 p = plan.series[i].parameters
