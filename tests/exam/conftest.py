@@ -1,5 +1,6 @@
-"""Fixtures of the exam tests: pets registered through the real command line, a small
-cat-brain exam, and readers of what an exam leaves (records, DICOM, raw file)."""
+"""Fixtures of the exam tests: pets registered through the real command line or in the
+record store the exam session uses, a small cat-brain exam, and readers of what an exam
+leaves (records, DICOM, raw file)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,27 @@ from pathlib import Path
 
 import pytest
 
+from vetmri.records.store import open_store
+from vetmri.settings import load_settings
+
 #: A small exam of a 3 kg cat's brain: 32x32, 2 slices, one average, two series.
 SMALL = ["--set", "matrix=32,32", "--set", "slices=2", "--set", "averages=1"]
 SMALL_SERIES = ["--series", "1,2"]
+
+
+@pytest.fixture
+def store():
+    """The record store of the test's data folder, open for the test."""
+    settings = load_settings()
+    with open_store(settings.data.dir, uid_root=settings.dicom.uid_root) as opened:
+        yield opened
+
+
+@pytest.fixture
+def cat_id(store) -> str:
+    """A 3 kg cat with its owner, registered in :func:`store`."""
+    owner = store.add_owner("Tom Lee", "030 1234567")
+    return store.add_pet(owner.id, "Mochi", "cat", 3.0).id
 
 
 @pytest.fixture

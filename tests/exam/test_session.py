@@ -21,23 +21,9 @@ from vetmri.exam import (
     StudyReady,
     demo_pet,
 )
-from vetmri.records.store import open_store
 from vetmri.settings import load_settings
 
 SMALL = ("matrix=32,32", "slices=3", "averages=1")
-
-
-@pytest.fixture
-def store():
-    settings = load_settings()
-    with open_store(settings.data.dir, uid_root=settings.dicom.uid_root) as opened:
-        yield opened
-
-
-@pytest.fixture
-def cat_id(store) -> str:
-    owner = store.add_owner("Tom Lee", "030 1234567")
-    return store.add_pet(owner.id, "Mochi", "cat", 3.0).id
 
 
 def test_events_come_in_order_and_slices_arrive_while_the_series_runs(store, cat_id):

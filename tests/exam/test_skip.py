@@ -10,23 +10,9 @@ import pytest
 
 from vetmri.errors import UserInputError
 from vetmri.exam import ExamRequest, ExamSession, SeriesDone, SeriesFailed, SeriesSkipped, SeriesStarted, SliceImageReady
-from vetmri.records.store import open_store
 from vetmri.settings import load_settings
 
 SMALL = ("matrix=32,32", "averages=1")  # series 1 then has 12 slices in several groups
-
-
-@pytest.fixture
-def store():
-    settings = load_settings()
-    with open_store(settings.data.dir, uid_root=settings.dicom.uid_root) as opened:
-        yield opened
-
-
-@pytest.fixture
-def cat_id(store) -> str:
-    owner = store.add_owner("Tom Lee", "030 1234567")
-    return store.add_pet(owner.id, "Mochi", "cat", 3.0).id
 
 
 def test_a_planned_series_skipped_is_not_played_and_the_exam_is_complete(store, cat_id):
