@@ -30,7 +30,11 @@ from typing import Any
 
 from vetmri.errors import OperationFailedError
 
-__all__ = ["GroupPool", "available_cores", "group_pool"]
+__all__ = ["WORKER_START_TIMEOUT_S", "GroupPool", "available_cores", "group_pool"]
+
+#: How long the forked workers may take to answer their first task before the simulation
+#: gives up on them and runs in the calling process.
+WORKER_START_TIMEOUT_S = 30.0
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +111,13 @@ def _start_workers(target: Any, processes: int) -> ProcessPoolExecutor | None:
         try:
             executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                            initializer=_worker_started)
-            executor.submit(os.getpid).result()  # with fork, the first task starts every worker
+            try:  # with fork, the first task starts every worker
+                executor.submit(os.getpid).result(timeout=WORKER_START_TIMEOUT_S)
+            except TimeoutError:  # a worker forked while another thread held a lock it needs
+                log.warning("the simulation workers did not start within %g s; simulating in one process",
+                            WORKER_START_TIMEOUT_S)
+                _stop_workers(executor)
+                return None
             return executor
         except (OSError, BrokenProcessPool) as exc:  # no processes left: do the work here
             log.warning("could not start %d simulation workers (%s); simulating in one process", processes, exc)
@@ -119,9 +129,14 @@ def _start_workers(target: Any, processes: int) -> ProcessPoolExecutor | None:
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
     """Cancel what has not started and stop the workers at once (an abort must not wait
     for the groups in flight)."""
-    for process in list(getattr(executor, "_processes", {}).values()):
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
         if process.is_alive():
             process.terminate()
+    for process in processes:  # a worker stuck on a lock inherited at the fork ignores nothing but SIGKILL
+        process.join(5)
+        if process.is_alive():
+            process.kill()
     executor.shutdown(wait=True, cancel_futures=True)  # its manager thread reaps them
 
 
