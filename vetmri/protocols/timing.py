@@ -244,7 +244,6 @@ class SeriesTiming:
             total += (self.echo_train_length - 1) * d["esp_after_echo"]
         return total + self.spoiler.duration_us
 
-
     # -- interleaved inversion recovery ----------------------------------------------------
 
     def inversion_block_us(self) -> int:
@@ -259,21 +258,21 @@ class SeriesTiming:
             return period
         return period - self.inversion_block_us() - self.delays_us(te_us, ti_us)["ti"]
 
-    def _interleaved_slots(self, slices_per_tr: int, te_us: int, ti_us: int,
-                           step_us: int) -> list[tuple[int, int]]:
-        """(slot_us, lead_slots) of every way ``slices_per_tr`` slices can interleave their
-        inversions at this TI, each with its shortest slot on the grid."""
+    def _interleaved_slots(self, te_us: int, ti_us: int, step_us: int) -> tuple[int, int, list[tuple[int, int]]]:
+        """(busy, span, ways): the inversion and train of one slot, TI less the
+        inversion-to-excitation events, and (slot_us, lead_slots) of every way the slices
+        can interleave their inversions at this TI, each with its shortest slot on the grid."""
         busy = self.inversion_block_us() + self.train_block_us(te_us, ti_us)
-        span = self.delays_us(te_us, ti_us)["ti"]  # TI less the inversion-to-excitation events
+        span = self.delays_us(te_us, ti_us)["ti"]
         if span < 0:
-            return []
+            return busy, span, []
         ways = [(_up(busy + span, step_us), 0)]  # inversion, wait and train in one slot
         for lead in range(1, span // busy + 1):
             # lead slots of P hold the span, leaving a gap of at most P - busy in the next
             slot = _up(max(busy, -(-(span + busy) // (lead + 1))), step_us)
             if lead * slot <= span:
                 ways.append((slot, lead))
-        return ways
+        return busy, span, ways
 
     def inversion_schedule(self, slices_per_tr: int, tr_us: int, te_us: int, ti_us: int,
                            step_us: int) -> InversionSchedule | None:
@@ -287,11 +286,9 @@ class SeriesTiming:
         gap before its excitation, and the other slices' trains fill the wait."""
         if self.inversion is None or slices_per_tr < 1:
             return None
-        busy = self.inversion_block_us() + self.train_block_us(te_us, ti_us)
-        span = self.delays_us(te_us, ti_us)["ti"]
-        ways = [(slot * (slices_per_tr + lead), slot, lead)
-                for slot, lead in self._interleaved_slots(slices_per_tr, te_us, ti_us, step_us)]
-        fitting = [w for w in ways if w[0] <= tr_us]
+        busy, span, ways = self._interleaved_slots(te_us, ti_us, step_us)
+        fitting = [(slot * (slices_per_tr + lead), slot, lead) for slot, lead in ways
+                   if slot * (slices_per_tr + lead) <= tr_us]
         if not fitting:
             return None
         used, slot, lead = min(fitting)
@@ -301,9 +298,10 @@ class SeriesTiming:
 
     def shortest_interleaved_tr_us(self, slices_per_tr: int, te_us: int, ti_us: int, step_us: int) -> int:
         """The shortest TR (on the ``step_us`` grid) in which ``slices_per_tr`` slices
-        interleave their inversions at this TI (:meth:`inversion_schedule`)."""
-        return min(slot * (slices_per_tr + lead)
-                   for slot, lead in self._interleaved_slots(slices_per_tr, te_us, ti_us, step_us))
+        interleave their inversions at this TI (:meth:`inversion_schedule`: it has a
+        schedule exactly from this TR on)."""
+        _, _, ways = self._interleaved_slots(te_us, ti_us, step_us)
+        return min(slot * (slices_per_tr + lead) for slot, lead in ways)
 
 
 @dataclass(frozen=True)

@@ -49,16 +49,20 @@ def _check(plan: SeriesPlan, timing: SeriesTiming, step: int) -> tuple[int, int,
     if not timing.on_grid(te, ti):
         raise SequenceRefusedError(f"{p.name}: TE {te / 1e3:g} ms (or TI) is not on the "
                                    f"{timing.te_step_us} us grid of its delays.")
-    if timing.inversion is not None and plan.slices_per_tr > 1:
+    if _interleaves(plan, timing):
         needed = timing.shortest_interleaved_tr_us(plan.slices_per_tr, te, ti, step)
-        if timing.inversion_schedule(plan.slices_per_tr, tr, te, ti, step) is None:
-            needed = max(needed, tr + step)
     else:
         needed = plan.slices_per_tr * timing.slice_period_us(te, ti)
     if tr < needed or tr % step:
         raise SequenceRefusedError(f"{p.name}: TR {tr / 1e3:g} ms is shorter than the {needed / 1e3:g} ms "
                                    f"its {plan.slices_per_tr} slice(s) per TR need, or off the {step} us grid.")
     return te, ti, tr
+
+
+def _interleaves(plan: SeriesPlan, timing: SeriesTiming) -> bool:
+    """Whether the series is an inversion recovery whose slices interleave their inversions
+    (more than one slice per TR; one per TR plays inversion, wait and train in turn)."""
+    return timing.inversion is not None and plan.slices_per_tr > 1
 
 
 def _channels(read: str, phase: str, slice_: str) -> dict[str, str]:
@@ -157,7 +161,7 @@ def _repetitions(plan: SeriesPlan) -> list[tuple[int, tuple[int, ...], bool]]:
 
 def _two_d(w: BlockWriter, plan: SeriesPlan, timing: SeriesTiming, te: int, ti: int, tr: int,
            extra_labels: dict[str, int], step: int) -> None:
-    if timing.inversion is not None and plan.slices_per_tr > 1:
+    if _interleaves(plan, timing):
         _interleaved_inversion(w, plan, timing, te, ti, tr, step)
         return
     kernel = _Kernel(w, plan, timing, te, ti)
