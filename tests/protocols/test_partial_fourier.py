@@ -78,10 +78,10 @@ def test_the_quick_plan_takes_partial_fourier_where_it_wins_and_not_on_an_echo_t
     for q in quick.series:
         if q.parameters.sequence in ("tse", "ir_tse"):
             assert q.parameters.partial_fourier == 1.0
-    t1, t1_quick = standard.series[5], quick.series[5]  # T1 SE: one average in the standard
+    t1, t1_quick = standard.series[6], quick.series[6]  # T1 SE post-contrast: one average in the standard
     assert t1_quick.parameters.partial_fourier < 1 and t1_quick.parameters.acceleration == 1
     assert t1_quick.scan_time_s < t1.scan_time_s
     # the fully sampled T1 SE can only be shorter undersampled, which buries a small lesion
-    undersampled = plan_exam("dog", 35, "brain", overrides=[parse_override("acceleration=2", 5)]).series[5]
+    undersampled = plan_exam("dog", 35, "brain", overrides=[parse_override("acceleration=2", 6)]).series[6]
     assert quality_score(t1_quick, t1) > quality_score(undersampled, t1)
     assert any("partial Fourier" in a.reason for a in t1_quick.adjustments if a.parameter == "variant")

@@ -94,11 +94,12 @@ def score_image(image: np.ndarray, truth: np.ndarray, geometry, phantom) -> tupl
 
 def _same_as(chosen, index: int) -> list:
     """Overrides that plan the series as the variant chose it (averages, undersampling,
-    receiver bandwidth, TE and phase oversampling), apart from its number of slices."""
+    receiver bandwidth, TE, TR and phase oversampling), apart from its number of slices
+    (one slice needs no longer TR to fit, so TR is set too)."""
     return [parse_override(f"{key}={value}", index) for key, value in (
         ("averages", chosen.averages), ("acceleration", f"{chosen.acceleration:g}"),
         ("bandwidth_hz_per_px", f"{chosen.bandwidth_hz_per_px:.6g}"), ("te_ms", f"{chosen.te_s * 1e3:.6g}"),
-        ("phase_oversampling", f"{chosen.phase_oversampling:.6g}"),
+        ("phase_oversampling", f"{chosen.phase_oversampling:.6g}"), ("tr_ms", f"{chosen.tr_s * 1e3:.6g}"),
         *((("partial_fourier", f"{chosen.partial_fourier:.6g}"),) if chosen.partial_fourier < 1 else ()))]
 
 
@@ -126,7 +127,9 @@ def measure_quality(species: str, weight_kg: float, region: str, series_index: i
     standard = plan_exam(species, weight_kg, region)
     phantom = phantom_for_exam(standard.species, standard.region, weight_kg, skull=standard.skull_type,
                                lesions=True, texture=True)
-    truth_plan = plan_exam(species, weight_kg, region, overrides=slices + [parse_override("averages=1", series_index)])
+    truth_plan = plan_exam(species, weight_kg, region, overrides=slices + [
+        parse_override("averages=1", series_index),
+        parse_override(f"tr_ms={standard.series[series_index].parameters.tr_s * 1e3:.6g}", series_index)])
     base = SimulatedConditions(coil=standard.coil, seed=seed)
     results = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -211,9 +211,10 @@ def plan_exam(species: str, weight_kg: float, region: str, *, breed: str | None 
         fixed = "averages" in values or template.fixed_averages is not None
 
         def finish(q: SeriesParameters, ctx: SeriesContext = ctx, values: dict = values,
-                   fixed: bool = fixed) -> tuple[SeriesPlan, list[str]]:
+                   fixed: bool = fixed, tr_s: float = params.tr_s) -> tuple[SeriesPlan, list[str]]:
             notes: list[str] = []
-            planned = plan_series(q, frozenset(values), ctx)
+            # from the protocol's TR: the planner lengthens it anew for each variant it compares
+            planned = plan_series(replace(q, tr_s=tr_s), frozenset(values), ctx)
             return (planned if fixed else _choose_averages(planned, budget, notes)), notes
 
         base, notes = finish(params)

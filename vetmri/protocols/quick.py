@@ -27,10 +27,10 @@ from dataclasses import replace
 
 from vetmri.protocols.plan import Adjustment, SeriesParameters, SeriesPlan
 from vetmri.protocols.quality import predict_quality
-from vetmri.protocols.series_planner import with_averages
+from vetmri.protocols.series_planner import RELAXED_TR_T1, with_averages
 from vetmri.protocols.snr import Relaxation
 
-__all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "PARTIAL_FOURIER_FRACTIONS", "PARTIAL_FOURIER_SEQUENCES", "QUICK_TIME_FRACTION", "SERIES_TIME_FRACTION",
+__all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "LOWEST_SCORE", "PARTIAL_FOURIER_FRACTIONS", "PARTIAL_FOURIER_SEQUENCES", "QUICK_TIME_FRACTION", "SERIES_TIME_FRACTION",
            "VARIANTS", "check_variant", "keeps_timing", "lowest_bandwidth", "quick_exam", "quality_score", "same_contrast",
            "series_candidates"]
 
@@ -42,6 +42,10 @@ QUICK_TIME_FRACTION = 0.5
 #: has nothing to halve but its lines, which its lesions cannot spare), so that the exam's
 #: other series give up the time.
 SERIES_TIME_FRACTION = 1.0
+#: Lowest :func:`quality_score` a quick series may have: no series of the quick exam shows
+#: a small lesion at less than half the standard's CNR (or its image at half its SSIM) to
+#: buy time for the others; a product of scores alone would trade one series away.
+LOWEST_SCORE = 0.5
 #: (acceleration, reconstruction) of the quick candidates.
 _CANDIDATES = ((1.0, "nlm"), (1.0, "tv"), (2.0, "cs"), (2.5, "cs"), (3.0, "cs"))
 #: Acquired fractions of the phase-encoding lines of the fully sampled candidates
@@ -80,18 +84,32 @@ def quality_score(candidate: SeriesPlan, standard: SeriesPlan) -> float:
     return min(ratios)
 
 
-def keeps_timing(candidate: SeriesPlan, reference: SeriesPlan, fat_shift_hz: float) -> bool:
+def keeps_timing(candidate: SeriesPlan, reference: SeriesPlan, fat_shift_hz: float,
+                 relaxed_tr_s: float | None = None) -> bool:
     """Whether a candidate at another receiver bandwidth keeps the reference's TE, TR, TI,
     echo spacing and time per average, and shifts fat by at most one pixel (``fat_shift_hz``:
-    the fat-water frequency difference at the scanner's field)."""
+    the fat-water frequency difference at the scanner's field).
+
+    ``relaxed_tr_s``: the TR above which the series' main tissue is fully relaxed (its TR
+    does not weight the contrast). Where both TRs are above it, the candidate's TR may be
+    longer, by at most the planner's ``LONGEST_TR_FACTOR``, and its time per average with
+    it: its longer readouts then play the slices in as few concatenations."""
+    from vetmri.protocols.series_planner import LONGEST_TR_FACTOR
+
     c, r = candidate.parameters, reference.parameters
 
     def same(a: float | None, b: float | None) -> bool:
         return (a is None) == (b is None) and (a is None or abs(a - b) <= 1e-6 + 1e-4 * abs(b))
 
-    return (candidate.feasible and same(c.te_s, r.te_s) and same(c.tr_s, r.tr_s) and same(c.ti_s, r.ti_s)
+    longer = 1.0
+    if relaxed_tr_s is not None and min(c.tr_s, r.tr_s) >= relaxed_tr_s and c.tr_s <= LONGEST_TR_FACTOR * r.tr_s:
+        longer = max(1.0, c.tr_s / r.tr_s)
+    else:
+        if not same(c.tr_s, r.tr_s):
+            return False
+    return (candidate.feasible and same(c.te_s, r.te_s) and same(c.ti_s, r.ti_s)
             and same(candidate.echo_spacing_s, reference.echo_spacing_s)
-            and candidate.time_per_average_s <= reference.time_per_average_s * (1 + 1e-9)
+            and candidate.time_per_average_s <= reference.time_per_average_s * longer * (1 + 1e-9)
             and abs(fat_shift_hz) <= c.bandwidth_hz_per_px)
 
 
@@ -105,7 +123,8 @@ def same_contrast(candidate: SeriesPlan, reference: SeriesPlan) -> bool:
 
 
 def lowest_bandwidth(planned: SeriesPlan, replan: Callable[[SeriesParameters], SeriesPlan],
-                     fat_shift_hz: float, *, tolerance: float = 0.01) -> SeriesPlan | None:
+                     fat_shift_hz: float, *, tolerance: float = 0.01,
+                     relaxed_tr_s: float | None = None) -> SeriesPlan | None:
     """The series at the lowest receiver bandwidth, down to :data:`LOWEST_BANDWIDTH_FRACTION`
     of its own, that :func:`keeps_timing` (bisection to ``tolerance`` of the bandwidth), or
     None when no lower bandwidth does (the readout already fills the echo spacing)."""
@@ -113,7 +132,7 @@ def lowest_bandwidth(planned: SeriesPlan, replan: Callable[[SeriesParameters], S
 
     def at(bandwidth: float) -> SeriesPlan | None:
         candidate = replan(replace(p, bandwidth_hz_per_px=bandwidth))
-        return candidate if keeps_timing(candidate, planned, fat_shift_hz) else None
+        return candidate if keeps_timing(candidate, planned, fat_shift_hz, relaxed_tr_s) else None
 
     low, high = LOWEST_BANDWIDTH_FRACTION * p.bandwidth_hz_per_px, p.bandwidth_hz_per_px
     best = at(low)
@@ -144,6 +163,8 @@ def series_candidates(standard: SeriesPlan, replan: Callable[[SeriesParameters],
     limit = time_fraction * (standard.scan_time_s - standard.dummy_time_s) + standard.dummy_time_s
     limit = limit + 1e-6
     found: list[SeriesPlan] = []
+    relaxed_tr_s = (RELAXED_TR_T1 * tissues[standard.main_tissue].t1_s
+                    if p.sequence in ("se", "tse") and standard.main_tissue in tissues else None)
     recipes = [(a, r, f) for a, r in _CANDIDATES
                for f in (PARTIAL_FOURIER_FRACTIONS if a == 1 and p.sequence in PARTIAL_FOURIER_SEQUENCES else (1.0,))]
     for acceleration, recon, fraction in recipes:
@@ -154,7 +175,7 @@ def series_candidates(standard: SeriesPlan, replan: Callable[[SeriesParameters],
         if not at_standard_bw.feasible or (fraction < 1 and not same_contrast(at_standard_bw, standard)):
             continue
         found.extend(_with_each_average(at_standard_bw, p.averages, limit, tissues))
-        lowest = lowest_bandwidth(at_standard_bw, replan, fat_shift_hz)
+        lowest = lowest_bandwidth(at_standard_bw, replan, fat_shift_hz, relaxed_tr_s=relaxed_tr_s)
         if lowest is not None:
             found.extend(_with_each_average(lowest, p.averages, limit, tissues))
     if standard.quality is None:
@@ -172,19 +193,11 @@ def _with_each_average(planned: SeriesPlan, most: int, limit_s: float, tissues: 
     return found
 
 
-def quick_exam(standard: list[SeriesPlan], replanners: list[Callable[[SeriesParameters], SeriesPlan]],
-               tissues: dict[str, Relaxation], *, fat_shift_hz: float = 0.0) -> list[SeriesPlan]:
-    """The quick series of an exam: one candidate per series (none longer than its standard
-    series, :data:`SERIES_TIME_FRACTION`) such that the exam takes at most
-    :data:`QUICK_TIME_FRACTION` of the standard one and the product of the series'
-    :func:`quality_score`, each capped at 1, is the largest (no series banks quality
-    beyond the standard's; ties go to the shorter exam). Solved exactly, as a knapsack
-    over whole seconds."""
+def _knapsack(standard: list[SeriesPlan], options: list[list[SeriesPlan]], limit: int) -> list[int] | None:
+    """Index of the chosen candidate per series: the largest product of the capped scores
+    within ``limit`` whole seconds, the shortest such exam; None when nothing fits."""
     import numpy as np
 
-    options = [series_candidates(s, r, tissues, fat_shift_hz=fat_shift_hz, time_fraction=SERIES_TIME_FRACTION)
-               for s, r in zip(standard, replanners)]
-    limit = int(math.floor(QUICK_TIME_FRACTION * sum(s.scan_time_s for s in standard)))
     # best[t]: the largest sum of log scores of the series so far within t seconds
     best = np.zeros(limit + 1)
     picks = []
@@ -197,16 +210,43 @@ def quick_exam(standard: list[SeriesPlan], replanners: list[Callable[[SeriesPara
                 table[j, t:] = best[:limit + 1 - t] + u
         picks.append(table.argmax(axis=0))
         best = table.max(axis=0)
+    if not np.isfinite(best[-1]):
+        return None
     chosen = []
-    if np.isfinite(best[-1]):
-        # the shortest exam that reaches the best product
-        t = int(np.flatnonzero(best >= best[-1] - 1e-9)[0])
-        for o, pick in zip(reversed(options), reversed(picks)):
-            j = int(pick[t])
-            chosen.append(j)
-            t -= int(math.ceil(o[j].scan_time_s - 1e-6))
-        chosen.reverse()
-    else:  # nothing fits: each series' shortest candidate
+    t = int(np.flatnonzero(best >= best[-1] - 1e-9)[0])
+    for o, pick in zip(reversed(options), reversed(picks)):
+        j = int(pick[t])
+        chosen.append(j)
+        t -= int(math.ceil(o[j].scan_time_s - 1e-6))
+    chosen.reverse()
+    return chosen
+
+
+def _above_floor(candidates: list[SeriesPlan], standard: SeriesPlan) -> list[SeriesPlan]:
+    """The candidates scoring at least :data:`LOWEST_SCORE` (all of them when none does)."""
+    kept = [c for c in candidates if quality_score(c, standard) >= LOWEST_SCORE]
+    return kept or candidates
+
+
+def quick_exam(standard: list[SeriesPlan], replanners: list[Callable[[SeriesParameters], SeriesPlan]],
+               tissues: dict[str, Relaxation], *, fat_shift_hz: float = 0.0) -> list[SeriesPlan]:
+    """The quick series of an exam: one candidate per series (none longer than its standard
+    series, :data:`SERIES_TIME_FRACTION`) such that the exam takes at most
+    :data:`QUICK_TIME_FRACTION` of the standard one and the product of the series'
+    :func:`quality_score`, each capped at 1, is the largest (no series banks quality
+    beyond the standard's; ties go to the shorter exam). Solved exactly, as a knapsack
+    over whole seconds, first among the candidates scoring at least :data:`LOWEST_SCORE`,
+    and among all of them only when those cannot make half the time."""
+
+    everything = [series_candidates(s, r, tissues, fat_shift_hz=fat_shift_hz, time_fraction=SERIES_TIME_FRACTION)
+                  for s, r in zip(standard, replanners)]
+    limit = int(math.floor(QUICK_TIME_FRACTION * sum(s.scan_time_s for s in standard)))
+    options = [_above_floor(o, s) for o, s in zip(everything, standard)]
+    chosen = _knapsack(standard, options, limit)
+    if chosen is None:  # half the time only with a series below the floor
+        options = everything
+        chosen = _knapsack(standard, options, limit)
+    if chosen is None:  # nothing fits: each series' shortest candidate
         chosen = [min(range(len(o)), key=lambda j: o[j].scan_time_s) for o in options]
     out = []
     for s, o, c in zip(standard, options, chosen):

@@ -32,6 +32,11 @@ MAX_RF_US = 12_000
 #: so the magnetization is in its steady state when k-space is sampled.
 DUMMY_REPETITIONS_2D = 1
 DUMMY_REPETITIONS_3D = 8
+#: A spin-echo series whose TR is at least this many T1 of its main tissue may lengthen its
+#: TR to play its slices in fewer concatenations (its contrast does not depend on TR).
+RELAXED_TR_T1 = 5.0
+#: The longest such TR over the series' own.
+LONGEST_TR_FACTOR = 1.5
 #: Planes played by a localizer.
 LOCALIZER_PLANE_COUNT = 3
 
@@ -207,6 +212,19 @@ def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesCont
         fit = max(1, tr_us // period)
         concatenations = math.ceil(p.slices / fit)
         per_tr = math.ceil(p.slices / concatenations)
+        longer = _fewer_concatenations(p, tr_us, period, concatenations, ctx, r.step_us)
+        if longer is not None and "tr_ms" not in overridden:
+            new_tr_us, fewer = longer
+            per_average = len(e.shots) * concatenations * tr_us / 1e6
+            saved = per_average - len(e.shots) * fewer * new_tr_us / 1e6
+            notes.adjustments.append(Adjustment(
+                "tr_ms", tr_us / 1e3, new_tr_us / 1e3,
+                f"{p.slices} slices at TR {tr_us / 1e3:g} ms would need {concatenations} concatenations; "
+                f"TR {new_tr_us / 1e3:g} ms plays them in {fewer}, {saved:.0f} s less per average, and keeps "
+                f"the contrast ({ctx.main_tissue.replace('_', ' ')} stays fully relaxed)"))
+            tr_us, concatenations = new_tr_us, fewer
+            per_tr = math.ceil(p.slices / concatenations)
+            p = replace(p, tr_s=tr_us / 1e6)
     if timing.inversion is not None and per_tr > 1:
         min_tr_us = timing.shortest_interleaved_tr_us(per_tr, max(te_us, timing.min_te_us),
                                                       max(ti_us, timing.min_ti_us), r.step_us)
@@ -248,6 +266,30 @@ def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesCont
         predicted_snr=snr1 * math.sqrt(p.averages), gradients=gradients,
         violations=tuple(notes.violations), adjustments=tuple(notes.adjustments),
     )
+
+
+def _fewer_concatenations(p: SeriesParameters, tr_us: int, period_us: int, concatenations: int,
+                          ctx: SeriesContext, step_us: int) -> tuple[int, int] | None:
+    """(TR, concatenations) of a spin-echo series lengthened to play its slices in fewer
+    concatenations, when that takes less time per average, or None.
+
+    Offered only where TR does not weight the contrast: a spin echo or echo train whose TR
+    is at least :data:`RELAXED_TR_T1` times the main tissue's T1 (the main tissue is fully
+    relaxed at either TR; a T1-weighted series keeps its TR), and by at most
+    :data:`LONGEST_TR_FACTOR` of its own (the long-T1 fluid brightens a little, as on any
+    T2-weighted series at a longer TR)."""
+    if concatenations <= 1 or p.sequence not in ("se", "tse"):
+        return None
+    if tr_us < RELAXED_TR_T1 * ctx.tissues[ctx.main_tissue].t1_s * 1e6:
+        return None
+    best = None
+    for fewer in range(1, concatenations):
+        needed = _snap(math.ceil(p.slices / fewer) * period_us, step_us)
+        needed = max(needed, tr_us)
+        if needed <= LONGEST_TR_FACTOR * tr_us and fewer * needed < concatenations * tr_us:
+            if best is None or fewer * needed < best[1] * best[0]:
+                best = (needed, fewer)
+    return best
 
 
 def _interleaved_slices(timing: SeriesTiming, slices: int, tr_us: int, te_us: int, ti_us: int,

@@ -44,12 +44,18 @@ def phase_axes(p: SeriesParameters) -> tuple[str, ...]:
     return _LOCALIZER_PHASE_AXES if p.sequence == "localizer" else (p.phase_axis,)
 
 
-def oversampling_for(rows: int, fov_phase_m: float, cover_m: float) -> float:
-    """Smallest oversampling (fraction of the FOV) whose encoded lines reach ``cover_m``."""
+def oversampling_for(rows: int, fov_phase_m: float, cover_m: float, *, shot_lines: int = 1) -> float:
+    """Smallest oversampling (fraction of the FOV) whose encoded lines reach ``cover_m``.
+
+    ``shot_lines``: lines per excitation (an echo train's length). The encoded lines are
+    rounded up to fill every train: the last shot's echoes would otherwise play without a
+    line, and the extra lines cost no time."""
     if cover_m <= fov_phase_m * (1 + 1e-9):
         return 0.0
     needed = math.ceil(rows * cover_m / fov_phase_m - 1e-9)
-    extra = needed - rows + (needed - rows) % 2
+    step = shot_lines * 2 // math.gcd(shot_lines, 2)
+    total = step * math.ceil(needed / step)
+    extra = total - rows + (total - rows) % 2
     oversampling = round(extra / rows, 4)
     while encoded_rows(rows, oversampling) < rows + extra:  # rounding of the fraction
         oversampling = round(oversampling + 1e-4, 4)
@@ -74,7 +80,8 @@ def _candidates(p: SeriesParameters, covers: dict[str, float], fov_step_m: float
     cover = max(covers[a] for a in axes)
     out: list[tuple[str, SeriesParameters]] = []
     rows = p.matrix[0]
-    oversampling = oversampling_for(rows, p.fov_m[0], cover)
+    train = p.echo_train_length if p.sequence in ("tse", "ir_tse") and p.acceleration <= 1 else 1
+    oversampling = oversampling_for(rows, p.fov_m[0], cover, shot_lines=train)
     out.append(("oversampling", replace(p, phase_oversampling=oversampling)))
     if p.sequence == "localizer":
         return out
