@@ -151,12 +151,31 @@ class EchoTrainOrder:
     centre_echo: int
 
 
+def _centred_bands(ranked: list[int], centre: int, shots: int, etl: int) -> list[int]:
+    """Sorted lines turned so that the centre of k-space lies in the middle of its echo's
+    band, not at its edge: the step in T2 weighting from one echo to the next then falls
+    half a band away from the centre, and the lines cut off at one end go to the other
+    end's echo (a step at the edge of k-space, where the signal is small). A step at the
+    centre would smear the image along the phase encoding and lift small structures' edges."""
+    if not ranked or shots < 2:
+        return ranked
+    i0 = min(range(len(ranked)), key=lambda i: (abs(ranked[i] - centre), i))
+    band = min(etl - 1, i0 // shots)
+    turn = i0 - (band * shots + shots // 2)
+    if turn > 0:  # the lowest lines to the last echo
+        return ranked[turn:] + ranked[:turn]
+    if turn < 0:  # the highest lines to the first echo
+        return ranked[turn:] + ranked[:turn]
+    return ranked
+
+
 def echo_train_order(lines: tuple[int, ...], n: int, echo_train_length: int,
                      ordering: Literal["linear", "centric"]) -> EchoTrainOrder:
     """Distribute acquired lines over echo trains.
 
     ``linear``: lines sorted from -ky_max to +ky_max fill the echoes in bands, the first
-    band at the first echo, so the centre falls near the middle echo (T2 weighting).
+    band at the first echo, so the centre falls near the middle echo (T2 weighting); the
+    bands are turned so that the centre lies in the middle of its band.
     ``centric``: bands by distance from the centre, the central band at the first echo
     (short effective TE: PD and T1 weighting).
     """
@@ -165,7 +184,7 @@ def echo_train_order(lines: tuple[int, ...], n: int, echo_train_length: int,
     if ordering == "centric":
         ranked = sorted(lines, key=lambda k: (abs(k - n // 2), k))
     else:
-        ranked = sorted(lines)
+        ranked = _centred_bands(sorted(lines), n // 2, shots, etl)
     padded = list(ranked) + [-1] * (shots * etl - len(ranked))
     bands = [padded[e * shots:(e + 1) * shots] for e in range(etl)]
     table = tuple(tuple(bands[e][s] for e in range(etl)) for s in range(shots))
