@@ -129,3 +129,61 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+class _LargeResults:
+    """A target whose every task sends back 64 MB: more than a pipe holds, so a worker is
+    still writing its result when the caller stops."""
+
+    def block(self, index: int) -> np.ndarray:
+        return np.full(8_000_000, float(index))
+
+
+def test_stopping_while_workers_write_large_results_returns_and_leaves_no_process():
+    import threading
+
+    from vetmri.simulation.workers import group_pool
+
+    finished = threading.Event()
+    first: list = []
+
+    def run() -> None:
+        with group_pool(_LargeResults(), 2) as pool:
+            assert pool.processes == 2
+            results = pool.imap("block", [(i,) for i in range(8)])
+            first.append(next(results))
+            results.close()  # the other worker, and this one's next task, are mid-write
+        finished.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(120)
+    assert finished.is_set(), "stopping the workers hung on a half-written result"
+    assert first and first[0][0] == 0.0 and first[0].shape == (8_000_000,)
+    assert children() == []
+
+
+class _LargeTasks:
+    """Tasks and results both larger than a pipe holds (a group's echo weights and its readouts)."""
+
+    def echo(self, values: np.ndarray) -> np.ndarray:
+        return values * 2
+
+
+def test_large_tasks_and_large_results_pass_both_ways_without_the_two_sides_waiting_on_each_other():
+    import threading
+
+    from vetmri.simulation.workers import group_pool
+
+    out: list = []
+
+    def run() -> None:
+        with group_pool(_LargeTasks(), 2) as pool:
+            out.extend(pool.imap("echo", [(np.full(2_000_000, float(i)),) for i in range(6)]))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the caller and a worker waited on each other"
+    assert [float(o[0]) for o in out] == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+    assert children() == []

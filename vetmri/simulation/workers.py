@@ -8,6 +8,12 @@ phantom, the layout of every readout) and receive only small task descriptions; 
 back the finished readouts. Results come back in the groups' order, so the data are
 the same bit for bit however many processes made them.
 
+Each worker has its own pipe, and the caller reads the results itself: stopping the
+workers (an abort, a full disk) closes the pipes and never waits for a result half
+written. (The standard library's process pool reads every result in one thread from one
+shared queue, and that thread waits forever for the rest of a result whose worker was
+stopped while writing it: an exam that ended on a full disk could hang there.)
+
 The workers reset SIGTERM to its default and ignore SIGINT (Ctrl-C reaches the parent,
 which stops them), write nothing to the parent's terminal, and on Linux die with their
 parent, so a killed simulator leaves no orphan holding its sockets or files open.
@@ -17,14 +23,14 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,6 +57,87 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+class _Workers:
+    """Forked worker processes, each on its own pipe: the caller hands out tasks and reads
+    results itself, so stopping the workers never waits on a half-sent message (a pool
+    with a shared result queue and a reader thread hangs when a worker is stopped while it
+    writes a large result)."""
+
+    #: Tasks a worker holds at once. One: a worker is handed its next task only once its
+    #: result is read, so it is then waiting for it (a task carries echo weights, larger
+    #: than a pipe holds; sent to a worker busy writing a result, the two would wait on
+    #: each other). The next task goes out before the caller gets the result.
+    DEPTH = 1
+
+    def __init__(self, processes: list, pipes: list):
+        self.processes, self.pipes = processes, pipes
+
+    def imap(self, method: str, arguments: list[tuple]) -> Iterator:
+        pending = list(enumerate(arguments))
+        pending.reverse()
+        held: dict[Any, list[int]] = {pipe: [] for pipe in self.pipes}
+        done: dict[int, Any] = {}
+        wanted = 0
+        while wanted < len(arguments):
+            for pipe, tasks in held.items():
+                while pending and len(tasks) < self.DEPTH:
+                    index, args = pending.pop()
+                    try:
+                        pipe.send((method, args))
+                    except OSError:
+                        raise _broken() from None
+                    tasks.append(index)
+            while wanted in done:
+                yield done.pop(wanted)
+                wanted += 1
+            if wanted >= len(arguments):
+                return
+            busy = [pipe for pipe, tasks in held.items() if tasks]
+            sentinels = {p.sentinel: p for p, pipe in zip(self.processes, self.pipes) if held[pipe]}
+            for ready in multiprocessing.connection.wait(busy + list(sentinels)):
+                if ready in sentinels and not _has_data(self.pipes[self.processes.index(sentinels[ready])]):
+                    raise _broken()
+                if ready in sentinels:
+                    continue  # its last result is still in the pipe: read it first
+                try:
+                    ok, value = ready.recv()
+                except (EOFError, OSError):
+                    raise _broken() from None
+                index = held[ready].pop(0)
+                if not ok:
+                    raise value
+                done[index] = value
+
+    def stop(self) -> None:
+        """Stop every worker at once: those holding a task by SIGTERM (an abort does not
+        wait for the groups in flight), the others by a last message; SIGKILL for one that
+        is still there after 5 s (stuck on a lock inherited at the fork)."""
+        for process, pipe in zip(self.processes, self.pipes):
+            try:
+                if process.is_alive():
+                    process.terminate()
+            finally:
+                pipe.close()
+        for process in self.processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
+
+
+def _has_data(pipe) -> bool:
+    try:
+        return pipe.poll()
+    except (EOFError, OSError):
+        return False
+
+
+def _broken() -> OperationFailedError:
+    return OperationFailedError(
+        "A simulation worker process stopped unexpectedly (killed, or out of memory); run the "
+        "simulation again, with fewer slices or a smaller matrix if it happens again.")
+
+
 class GroupPool:
     """Calls methods of one target object on many arguments, in order: in worker processes
     when it has any, else in the calling process.
@@ -61,8 +148,9 @@ class GroupPool:
         Worker processes (0: everything runs in the calling process).
     """
 
-    def __init__(self, target: Any, executor: ProcessPoolExecutor | None = None, processes: int = 0):
-        self.target, self._executor, self.processes = target, executor, processes
+    def __init__(self, target: Any, workers: _Workers | None = None):
+        self.target, self._workers = target, workers
+        self.processes = len(workers.processes) if workers is not None else 0
 
     def map(self, method: str, arguments: Iterable[tuple]) -> list:
         """``[target.method(*a) for a in arguments]``."""
@@ -76,18 +164,12 @@ class GroupPool:
         OperationFailedError
             A worker process died (killed, or out of memory).
         """
-        if self._executor is None:
+        if self._workers is None:
             call = getattr(self.target, method)
             for args in arguments:
                 yield call(*args)
             return
-        try:
-            yield from self._executor.map(_call_in_worker, [(method, tuple(args)) for args in arguments])
-        except BrokenProcessPool:
-            raise OperationFailedError(
-                "A simulation worker process stopped unexpectedly (killed, or out of memory); run the "
-                "simulation again, with fewer slices or a smaller matrix if it happens again."
-            ) from None
+        yield from self._workers.imap(method, [tuple(a) for a in arguments])
 
 
 @contextmanager
@@ -95,49 +177,75 @@ def group_pool(target: Any, processes: int) -> Iterator[GroupPool]:
     """A :class:`GroupPool` over ``target`` with up to ``processes`` forked workers (fewer
     than 2, no fork available, or inside a daemon process: the calling process does the
     work). The workers are stopped when the block ends, also when the caller stops early."""
-    executor = _start_workers(target, processes) if processes >= 2 and _can_fork() else None
+    workers = _start_workers(target, processes) if processes >= 2 and _can_fork() else None
     try:
-        yield GroupPool(target, executor, processes if executor is not None else 0)
+        yield GroupPool(target, workers)
     finally:
-        if executor is not None:
-            _stop_workers(executor)
+        if workers is not None:
+            workers.stop()
 
 
-def _start_workers(target: Any, processes: int) -> ProcessPoolExecutor | None:
-    """Fork the workers now, with ``target`` in their memory."""
+def _start_workers(target: Any, processes: int) -> _Workers | None:
+    """Fork the workers now, with ``target`` in their memory; None (the caller does the
+    work) when they cannot be started or do not all report ready within
+    :data:`WORKER_START_TIMEOUT_S`."""
     global _FORKED_TARGET
+    context = multiprocessing.get_context("fork")
     with _FORK_LOCK:
         _FORKED_TARGET = target
+        started, pipes = [], []
         try:
-            executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                                           initializer=_worker_started)
-            try:  # with fork, the first task starts every worker
-                executor.submit(os.getpid).result(timeout=WORKER_START_TIMEOUT_S)
-            except TimeoutError:  # a worker forked while another thread held a lock it needs
-                log.warning("the simulation workers did not start within %g s; simulating in one process",
-                            WORKER_START_TIMEOUT_S)
-                _stop_workers(executor)
-                return None
-            return executor
-        except (OSError, BrokenProcessPool) as exc:  # no processes left: do the work here
+            for _ in range(processes):
+                mine, theirs = context.Pipe(duplex=True)
+                process = context.Process(target=_worker_main, args=(theirs,), daemon=True,
+                                          name="vetmri-simulation-worker")
+                process.start()
+                theirs.close()
+                started.append(process)
+                pipes.append(mine)
+        except OSError as exc:  # no processes left: do the work here
             log.warning("could not start %d simulation workers (%s); simulating in one process", processes, exc)
+            _Workers(started, pipes).stop()
             return None
         finally:
             _FORKED_TARGET = None
+    workers = _Workers(started, pipes)
+    deadline = time.monotonic() + WORKER_START_TIMEOUT_S
+    for pipe in pipes:
+        try:
+            ready = pipe.poll(max(0.0, deadline - time.monotonic())) and pipe.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:  # a worker forked while another thread held a lock it needs
+            log.warning("the simulation workers did not start within %g s; simulating in one process",
+                        WORKER_START_TIMEOUT_S)
+            workers.stop()
+            return None
+    return workers
 
 
-def _stop_workers(executor: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and stop the workers at once (an abort must not wait
-    for the groups in flight)."""
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:  # a worker stuck on a lock inherited at the fork ignores nothing but SIGKILL
-        process.join(5)
-        if process.is_alive():
-            process.kill()
-    executor.shutdown(wait=True, cancel_futures=True)  # its manager thread reaps them
+def _worker_main(pipe) -> None:
+    _worker_started()
+    target = _FORKED_TARGET
+    pipe.send("ready")
+    while True:
+        try:
+            task = pipe.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        method, args = task
+        try:
+            reply = (True, getattr(target, method)(*args))
+        except BaseException as exc:  # handed to the caller, which raises it
+            reply = (False, exc)
+        try:
+            pipe.send(reply)
+        except (OSError, ValueError):
+            return
+        except Exception as exc:  # noqa: BLE001 - an exception that does not pickle
+            pipe.send((False, OperationFailedError(f"A simulation worker failed: {exc}.")))
 
 
 def _can_fork() -> bool:
@@ -165,7 +273,3 @@ def _worker_started() -> None:
         if os.getppid() == 1:  # the parent died before prctl took effect
             os._exit(1)
 
-
-def _call_in_worker(task: tuple[str, tuple]) -> Any:
-    method, args = task
-    return getattr(_FORKED_TARGET, method)(*args)
