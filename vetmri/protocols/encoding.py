@@ -162,11 +162,8 @@ def _centred_bands(ranked: list[int], centre: int, shots: int, etl: int) -> list
     i0 = min(range(len(ranked)), key=lambda i: (abs(ranked[i] - centre), i))
     band = min(etl - 1, i0 // shots)
     turn = i0 - (band * shots + shots // 2)
-    if turn > 0:  # the lowest lines to the last echo
-        return ranked[turn:] + ranked[:turn]
-    if turn < 0:  # the highest lines to the first echo
-        return ranked[turn:] + ranked[:turn]
-    return ranked
+    # turn > 0: the lowest lines go to the last echo; turn < 0: the highest to the first
+    return ranked[turn:] + ranked[:turn]
 
 
 def echo_train_order(lines: tuple[int, ...], n: int, echo_train_length: int,

@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from vetmri.protocols.plan import Adjustment, SeriesParameters, SeriesPlan
 from vetmri.protocols.quality import predict_quality
-from vetmri.protocols.series_planner import RELAXED_TR_T1, with_averages
+from vetmri.protocols.series_planner import LONGEST_TR_FACTOR, relaxed_tr_s, with_averages
 from vetmri.protocols.snr import Relaxation
 
 __all__ = ["FAT_SHIFT_PPM", "LOWEST_BANDWIDTH_FRACTION", "LOWEST_SCORE", "PARTIAL_FOURIER_FRACTIONS", "PARTIAL_FOURIER_SEQUENCES", "QUICK_TIME_FRACTION", "SERIES_TIME_FRACTION",
@@ -94,8 +94,6 @@ def keeps_timing(candidate: SeriesPlan, reference: SeriesPlan, fat_shift_hz: flo
     does not weight the contrast). Where both TRs are above it, the candidate's TR may be
     longer, by at most the planner's ``LONGEST_TR_FACTOR``, and its time per average with
     it: its longer readouts then play the slices in as few concatenations."""
-    from vetmri.protocols.series_planner import LONGEST_TR_FACTOR
-
     c, r = candidate.parameters, reference.parameters
 
     def same(a: float | None, b: float | None) -> bool:
@@ -163,8 +161,7 @@ def series_candidates(standard: SeriesPlan, replan: Callable[[SeriesParameters],
     limit = time_fraction * (standard.scan_time_s - standard.dummy_time_s) + standard.dummy_time_s
     limit = limit + 1e-6
     found: list[SeriesPlan] = []
-    relaxed_tr_s = (RELAXED_TR_T1 * tissues[standard.main_tissue].t1_s
-                    if p.sequence in ("se", "tse") and standard.main_tissue in tissues else None)
+    relaxed = relaxed_tr_s(p.sequence, tissues[standard.main_tissue]) if standard.main_tissue in tissues else None
     recipes = [(a, r, f) for a, r in _CANDIDATES
                for f in (PARTIAL_FOURIER_FRACTIONS if a == 1 and p.sequence in PARTIAL_FOURIER_SEQUENCES else (1.0,))]
     for acceleration, recon, fraction in recipes:
@@ -175,7 +172,7 @@ def series_candidates(standard: SeriesPlan, replan: Callable[[SeriesParameters],
         if not at_standard_bw.feasible or (fraction < 1 and not same_contrast(at_standard_bw, standard)):
             continue
         found.extend(_with_each_average(at_standard_bw, p.averages, limit, tissues))
-        lowest = lowest_bandwidth(at_standard_bw, replan, fat_shift_hz, relaxed_tr_s=relaxed_tr_s)
+        lowest = lowest_bandwidth(at_standard_bw, replan, fat_shift_hz, relaxed_tr_s=relaxed)
         if lowest is not None:
             found.extend(_with_each_average(lowest, p.averages, limit, tissues))
     if standard.quality is None:

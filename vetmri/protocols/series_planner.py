@@ -24,7 +24,7 @@ from vetmri.protocols.plan import (
 from vetmri.protocols.snr import Relaxation, contrast, predicted_snr
 from vetmri.protocols.timing import SeriesTiming, TimingInput, design_timing
 
-__all__ = ["SeriesContext", "plan_series", "timing_for", "with_averages"]
+__all__ = ["LONGEST_TR_FACTOR", "RELAXED_TR_T1", "SeriesContext", "plan_series", "relaxed_tr_s", "timing_for", "with_averages"]
 
 #: Longest RF pulse the planner accepts (a thinner slice would need a longer one).
 MAX_RF_US = 12_000
@@ -268,6 +268,13 @@ def plan_series(p: SeriesParameters, overridden: frozenset[str], ctx: SeriesCont
     )
 
 
+def relaxed_tr_s(sequence: str, main_tissue: Relaxation) -> float | None:
+    """The TR from which a series' contrast no longer depends on TR (its main tissue is
+    fully relaxed, :data:`RELAXED_TR_T1`), or None for a sequence whose TR always weights it
+    (only spin echoes and echo trains without inversion qualify)."""
+    return RELAXED_TR_T1 * main_tissue.t1_s if sequence in ("se", "tse") else None
+
+
 def _fewer_concatenations(p: SeriesParameters, tr_us: int, period_us: int, concatenations: int,
                           ctx: SeriesContext, step_us: int) -> tuple[int, int] | None:
     """(TR, concatenations) of a spin-echo series lengthened to play its slices in fewer
@@ -278,9 +285,8 @@ def _fewer_concatenations(p: SeriesParameters, tr_us: int, period_us: int, conca
     relaxed at either TR; a T1-weighted series keeps its TR), and by at most
     :data:`LONGEST_TR_FACTOR` of its own (the long-T1 fluid brightens a little, as on any
     T2-weighted series at a longer TR)."""
-    if concatenations <= 1 or p.sequence not in ("se", "tse"):
-        return None
-    if tr_us < RELAXED_TR_T1 * ctx.tissues[ctx.main_tissue].t1_s * 1e6:
+    relaxed = relaxed_tr_s(p.sequence, ctx.tissues[ctx.main_tissue])
+    if concatenations <= 1 or relaxed is None or tr_us < relaxed * 1e6:
         return None
     best = None
     for fewer in range(1, concatenations):

@@ -38,8 +38,8 @@ from vetmri.errors import OperationFailedError
 
 __all__ = ["WORKER_START_TIMEOUT_S", "GroupPool", "available_cores", "group_pool"]
 
-#: How long the forked workers may take to answer their first task before the simulation
-#: gives up on them and runs in the calling process.
+#: How long the forked workers may take to report ready before the simulation gives up on
+#: them and runs in the calling process.
 WORKER_START_TIMEOUT_S = 30.0
 
 log = logging.getLogger(__name__)
@@ -63,55 +63,53 @@ class _Workers:
     with a shared result queue and a reader thread hangs when a worker is stopped while it
     writes a large result)."""
 
-    #: Tasks a worker holds at once. One: a worker is handed its next task only once its
-    #: result is read, so it is then waiting for it (a task carries echo weights, larger
-    #: than a pipe holds; sent to a worker busy writing a result, the two would wait on
-    #: each other). The next task goes out before the caller gets the result.
-    DEPTH = 1
-
     def __init__(self, processes: list, pipes: list):
         self.processes, self.pipes = processes, pipes
 
     def imap(self, method: str, arguments: list[tuple]) -> Iterator:
+        """Each worker holds one task at a time: it is handed the next only once its result
+        is read, so it is then waiting for it (a task carries echo weights, larger than a
+        pipe holds; sent to a worker busy writing a result, the two would wait on each
+        other). The next task goes out before the caller gets the result."""
         pending = list(enumerate(arguments))
         pending.reverse()
-        held: dict[Any, list[int]] = {pipe: [] for pipe in self.pipes}
+        held: dict[Any, int] = {}  # pipe -> index of the task its worker holds
+        sentinels = {process.sentinel: pipe for process, pipe in zip(self.processes, self.pipes)}
         done: dict[int, Any] = {}
         wanted = 0
         while wanted < len(arguments):
-            for pipe, tasks in held.items():
-                while pending and len(tasks) < self.DEPTH:
+            for pipe in self.pipes:
+                if pending and pipe not in held:
                     index, args = pending.pop()
                     try:
                         pipe.send((method, args))
                     except OSError:
                         raise _broken() from None
-                    tasks.append(index)
+                    held[pipe] = index
             while wanted in done:
                 yield done.pop(wanted)
                 wanted += 1
             if wanted >= len(arguments):
                 return
-            busy = [pipe for pipe, tasks in held.items() if tasks]
-            sentinels = {p.sentinel: p for p, pipe in zip(self.processes, self.pipes) if held[pipe]}
-            for ready in multiprocessing.connection.wait(busy + list(sentinels)):
-                if ready in sentinels and not _has_data(self.pipes[self.processes.index(sentinels[ready])]):
-                    raise _broken()
-                if ready in sentinels:
-                    continue  # its last result is still in the pipe: read it first
+            watched = list(held) + [s for s, pipe in sentinels.items() if pipe in held]
+            for ready in multiprocessing.connection.wait(watched):
+                if ready in sentinels:  # a worker ended: only its last result may still be read
+                    if not _has_data(sentinels[ready]):
+                        raise _broken()
+                    continue
                 try:
                     ok, value = ready.recv()
                 except (EOFError, OSError):
                     raise _broken() from None
-                index = held[ready].pop(0)
+                index = held.pop(ready)
                 if not ok:
                     raise value
                 done[index] = value
 
     def stop(self) -> None:
-        """Stop every worker at once: those holding a task by SIGTERM (an abort does not
-        wait for the groups in flight), the others by a last message; SIGKILL for one that
-        is still there after 5 s (stuck on a lock inherited at the fork)."""
+        """Stop every worker at once by SIGTERM (an abort does not wait for the groups in
+        flight) and close the pipes, which ends a waiting worker too; SIGKILL for one that is
+        still there after 5 s (stuck on a lock inherited at the fork)."""
         for process, pipe in zip(self.processes, self.pipes):
             try:
                 if process.is_alive():
@@ -231,9 +229,7 @@ def _worker_main(pipe) -> None:
     while True:
         try:
             task = pipe.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
+        except (EOFError, OSError):  # the caller closed the pipe: the pool stops
             return
         method, args = task
         try:
